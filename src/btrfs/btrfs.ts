@@ -1,0 +1,119 @@
+/**
+ * The btrfs commands the tool needs. Only this module runs `btrfs` (and the send stream
+ * reader in this folder).
+ */
+import { run } from '../util/exec.js';
+
+export interface SubvolumeInfo {
+  /** Path relative to the top level (subvolid 5), e.g. "@/.snapshots/2/snapshot". */
+  path: string;
+  id: number;
+  readOnly: boolean;
+  uuid: string;
+}
+
+export async function createSubvolume(path: string): Promise<void> {
+  await run('btrfs', ['-q', 'subvolume', 'create', path]);
+}
+
+export async function snapshotSubvolume(source: string, target: string, options: { readOnly: boolean }): Promise<void> {
+  await run('btrfs', ['-q', 'subvolume', 'snapshot', ...(options.readOnly ? ['-r'] : []), source, target]);
+}
+
+/** Delete a subvolume (not recursive: nested subvolumes are deleted first by the caller). */
+export async function deleteSubvolume(path: string): Promise<void> {
+  await run('btrfs', ['-q', 'subvolume', 'delete', path]);
+}
+
+export async function setReadOnly(path: string, readOnly: boolean): Promise<void> {
+  await run('btrfs', ['property', 'set', '-ts', path, 'ro', readOnly ? 'true' : 'false']);
+}
+
+export async function isReadOnly(path: string): Promise<boolean> {
+  const { stdout } = await run('btrfs', ['property', 'get', '-ts', path, 'ro']);
+  return stdout.trim() === 'ro=true';
+}
+
+/** True when path is the root of a subvolume (inode 256 on btrfs). */
+export async function isSubvolume(path: string): Promise<boolean> {
+  const { exitCode } = await run('btrfs', ['subvolume', 'show', path], { reject: false });
+  return exitCode === 0;
+}
+
+export async function showSubvolume(path: string): Promise<SubvolumeInfo> {
+  const { stdout } = await run('btrfs', ['subvolume', 'show', path]);
+  return parseSubvolumeShow(stdout);
+}
+
+export function parseSubvolumeShow(text: string): SubvolumeInfo {
+  const lines = text.split('\n');
+  const field = (name: string) => {
+    const line = lines.find((l) => l.trim().startsWith(`${name}:`));
+    return line ? line.slice(line.indexOf(':') + 1).trim() : '';
+  };
+  return {
+    path: (lines[0] ?? '').trim(),
+    id: Number(field('Subvolume ID')),
+    readOnly: /readonly/.test(field('Flags')),
+    uuid: field('UUID'),
+  };
+}
+
+/** The default subvolume of the file system holding path: its id and top-level path. */
+export async function getDefault(path: string): Promise<{ id: number; path: string }> {
+  const { stdout } = await run('btrfs', ['subvolume', 'get-default', path]);
+  return parseGetDefault(stdout);
+}
+
+export function parseGetDefault(text: string): { id: number; path: string } {
+  // "ID 258 gen 12 top level 257 path @/.snapshots/1/snapshot" or "ID 5 (FS_TREE)"
+  const m = /^ID (\d+)(?:.* path (.*))?$/m.exec(text.trim());
+  if (!m) throw new Error(`unexpected output of btrfs subvolume get-default: ${text}`);
+  return { id: Number(m[1]), path: m[2]?.trim() ?? '' };
+}
+
+export async function setDefault(path: string): Promise<void> {
+  await run('btrfs', ['subvolume', 'set-default', path]);
+}
+
+export interface SpaceReport {
+  /** Bytes not yet allocated to any chunk. */
+  unallocated: number;
+  /** Free bytes in data chunks plus unallocated (what new data can still use). */
+  dataFree: number;
+  /** Free bytes in metadata chunks plus unallocated. */
+  metadataFree: number;
+}
+
+export async function freeSpace(path: string): Promise<SpaceReport> {
+  const { stdout } = await run('btrfs', ['filesystem', 'usage', '-b', path]);
+  return parseFilesystemUsage(stdout);
+}
+
+export function parseFilesystemUsage(text: string): SpaceReport {
+  const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? 'NaN');
+  const unallocated = num(/Device unallocated:\s+(\d+)/);
+  const section = (kind: string) => {
+    const m = new RegExp(`^${kind},[^:]*: Size:(\\d+), Used:(\\d+)`, 'm').exec(text);
+    return m ? Number(m[1]) - Number(m[2]) : 0;
+  };
+  return {
+    unallocated,
+    dataFree: section('Data') + unallocated,
+    metadataFree: section('Metadata') + unallocated,
+  };
+}
+
+export async function filesystemUuid(path: string): Promise<string> {
+  const { stdout } = await run('findmnt', ['-n', '-o', 'UUID', '--target', path]);
+  return stdout.trim();
+}
+
+export async function makeFilesystem(device: string, label: string): Promise<void> {
+  await run('mkfs.btrfs', ['-q', '-f', '-L', label, device]);
+}
+
+/** Commit everything to disk (after metadata moves such as set-default). */
+export async function sync(path: string): Promise<void> {
+  await run('btrfs', ['filesystem', 'sync', path]);
+}

@@ -1,0 +1,154 @@
+/**
+ * The snapper-compatible snapshot store under /.snapshots: numbering, info.xml, deletion.
+ * Layout of snapshot N: N/info.xml, N/snapshot (root, with the nested writable N/snapshot/etc),
+ * N/etc (read-only copy of /etc as N's transaction left it), N/etc.start (merge base, until
+ * N has booted), N/manifest.json.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, rmdirSync, lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import * as btrfs from '../btrfs/btrfs.js';
+import { writeFileAtomic } from '../util/atomicWrite.js';
+import { parseInfo, serializeInfo, type SnapshotInfo } from './infoXml.js';
+
+export const MARKER_KEY = 'transactional-update';
+export const IN_PROGRESS_KEY = 'transactional-update-in-progress';
+export const FAILED_KEY = 'transactional-update-failed';
+
+export interface SnapshotPaths {
+  dir: string;
+  info: string;
+  snapshot: string;
+  /** The nested, writable /etc of the root. */
+  snapshotEtc: string;
+  etc: string;
+  etcStart: string;
+  manifest: string;
+}
+
+export interface SnapshotRecord {
+  number: number;
+  info: SnapshotInfo | undefined;
+  paths: SnapshotPaths;
+  /** Carries our marker (made by this tool). */
+  ours: boolean;
+  inProgress: boolean;
+  failed: boolean;
+  /** Root and /etc are complete: bootable, listable as a system. */
+  complete: boolean;
+}
+
+export class SnapshotStore {
+  constructor(readonly dir: string) {}
+
+  paths(number: number): SnapshotPaths {
+    const dir = join(this.dir, String(number));
+    return {
+      dir,
+      info: join(dir, 'info.xml'),
+      snapshot: join(dir, 'snapshot'),
+      snapshotEtc: join(dir, 'snapshot', 'etc'),
+      etc: join(dir, 'etc'),
+      etcStart: join(dir, 'etc.start'),
+      manifest: join(dir, 'manifest.json'),
+    };
+  }
+
+  /** Numbers of all numeric directories, ascending. */
+  numbers(): number[] {
+    return readdirSync(this.dir)
+      .filter((name) => /^[1-9]\d{0,8}$/.test(name))
+      .map(Number)
+      .sort((a, b) => a - b);
+  }
+
+  has(number: number): boolean {
+    return existsSync(this.paths(number).dir);
+  }
+
+  read(number: number): SnapshotRecord {
+    const paths = this.paths(number);
+    let info: SnapshotInfo | undefined;
+    try {
+      info = parseInfo(readFileSync(paths.info, 'utf8'));
+    } catch {
+      info = undefined;
+    }
+    const ud = info?.userdata ?? {};
+    const ours = MARKER_KEY in ud;
+    return {
+      number,
+      info,
+      paths,
+      ours,
+      inProgress: ud[IN_PROGRESS_KEY] === 'yes',
+      failed: ud[FAILED_KEY] === 'yes',
+      complete: existsSync(paths.snapshot) && existsSync(join(paths.snapshotEtc, 'passwd')) && existsSync(paths.etc),
+    };
+  }
+
+  list(): SnapshotRecord[] {
+    return this.numbers().map((n) => this.read(n));
+  }
+
+  /**
+   * Reserve the next number: mkdir above the highest existing one (mkdir is the atomic claim),
+   * then write info.xml right away so a crash never leaves an unmarked snapshot.
+   */
+  reserve(info: Omit<SnapshotInfo, 'num'>): number {
+    for (;;) {
+      const next = (this.numbers().at(-1) ?? 0) + 1;
+      try {
+        mkdirSync(this.paths(next).dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw error;
+      }
+      this.writeInfo({ ...info, num: next });
+      return next;
+    }
+  }
+
+  writeInfo(info: SnapshotInfo): void {
+    writeFileAtomic(this.paths(info.num).info, serializeInfo(info));
+  }
+
+  updateUserdata(number: number, change: (userdata: Record<string, string>) => void): void {
+    const record = this.read(number);
+    if (!record.info) throw new Error(`snapshot ${number} has no readable info.xml`);
+    const userdata = { ...record.info.userdata };
+    change(userdata);
+    this.writeInfo({ ...record.info, userdata });
+  }
+
+  /**
+   * The one deletion routine (failure, abort, cleanup, crash recovery). Each step tolerates
+   * what an earlier, interrupted run already removed.
+   */
+  async delete(number: number): Promise<void> {
+    const p = this.paths(number);
+    if (await isSubvolumeRoot(p.snapshot)) {
+      await btrfs.setReadOnly(p.snapshot, false);
+      if (await isSubvolumeRoot(p.snapshotEtc)) await btrfs.deleteSubvolume(p.snapshotEtc);
+      await btrfs.deleteSubvolume(p.snapshot);
+    } else if (existsSync(p.snapshot)) {
+      rmSync(p.snapshot, { recursive: true, force: true });
+    }
+    for (const sub of [p.etc, p.etcStart]) {
+      if (await isSubvolumeRoot(sub)) await btrfs.deleteSubvolume(sub);
+      else if (existsSync(sub)) rmSync(sub, { recursive: true, force: true });
+    }
+    if (existsSync(p.dir)) {
+      for (const name of readdirSync(p.dir)) rmSync(join(p.dir, name), { recursive: true, force: true });
+      rmdirSync(p.dir);
+    }
+  }
+}
+
+/** A btrfs subvolume root has inode number 256. */
+async function isSubvolumeRoot(path: string): Promise<boolean> {
+  try {
+    return lstatSync(path).ino === 256;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * A managed system: the root directory (/ or --root), its snapshot store, which snapshot is
+ * booted (mounted at the root) and which boots next (the btrfs default subvolume).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EnvironmentError } from '../errors.js';
+import * as btrfs from '../btrfs/btrfs.js';
+import { run } from '../util/exec.js';
+import { SnapshotStore } from './store.js';
+
+export interface System {
+  root: string;
+  store: SnapshotStore;
+  /** /var/lib/transactional-update of this system: state that never rolls back. */
+  stateDir: string;
+  /** Top-level path of the snapshot directory, e.g. "@/.snapshots". */
+  snapshotsFsPath: string;
+  booted: number | undefined;
+}
+
+export interface MountEntry {
+  target: string;
+  source: string;
+  fstype: string;
+  fsroot: string;
+  options: string;
+}
+
+export async function findMount(path: string): Promise<MountEntry | undefined> {
+  const { stdout, exitCode } = await run(
+    'findmnt',
+    ['-J', '-n', '-o', 'TARGET,SOURCE,FSTYPE,FSROOT,OPTIONS', '--mountpoint', path],
+    { reject: false },
+  );
+  if (exitCode !== 0 || !stdout.trim()) return undefined;
+  const parsed = JSON.parse(stdout) as { filesystems: MountEntry[] };
+  return parsed.filesystems.at(-1);
+}
+
+/** "@/.snapshots/12/snapshot" (with or without a leading "/") → 12. */
+export function snapshotNumberFromPath(path: string, snapshotsFsPath: string): number | undefined {
+  const clean = path.replace(/^\/+/, '');
+  const prefix = snapshotsFsPath.replace(/^\/+/, '');
+  const m = /^(\d+)\/snapshot$/.exec(clean.startsWith(`${prefix}/`) ? clean.slice(prefix.length + 1) : '');
+  return m ? Number(m[1]) : undefined;
+}
+
+export async function openSystem(rootArg: string): Promise<System> {
+  const root = resolve(rootArg);
+  if (process.getuid?.() !== 0) {
+    throw new EnvironmentError('transactional-update must run as root', { hint: 'run it with sudo' });
+  }
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new EnvironmentError(`${root} is not a directory`);
+  }
+  const rootMount = await findMount(root);
+  if (!rootMount) throw new EnvironmentError(`${root} is not a mount point`, { hint: 'mount the system first (image mount)' });
+  if (rootMount.fstype === 'overlay') {
+    throw new EnvironmentError(`the root ${root} is an overlay file system; snapshots need Btrfs`);
+  }
+  if (rootMount.fstype !== 'btrfs') {
+    throw new EnvironmentError(`the root ${root} is ${rootMount.fstype}, not Btrfs`, {
+      hint: "transactional-update needs a Btrfs root (try 'transactional-update image create')",
+    });
+  }
+  const snapshotsDir = join(root, '.snapshots');
+  const snapshotsMount = await findMount(snapshotsDir);
+  if (!snapshotsMount || snapshotsMount.fstype !== 'btrfs') {
+    throw new EnvironmentError(`${snapshotsDir} is not mounted`, { hint: 'mount it as its fstab says' });
+  }
+  const snapshotsFsPath = snapshotsMount.fsroot.replace(/^\/+/, '');
+  return {
+    root,
+    store: new SnapshotStore(snapshotsDir),
+    stateDir: join(root, 'var', 'lib', 'transactional-update'),
+    snapshotsFsPath,
+    booted: snapshotNumberFromPath(rootMount.fsroot, snapshotsFsPath),
+  };
+}
+
+/** The snapshot that boots next according to the btrfs default subvolume. */
+export async function defaultSnapshot(system: System): Promise<number | undefined> {
+  const def = await btrfs.getDefault(system.root);
+  return snapshotNumberFromPath(def.path, system.snapshotsFsPath);
+}
+
+export async function setDefaultSnapshot(system: System, number: number): Promise<void> {
+  await btrfs.setDefault(system.store.paths(number).snapshot);
+}

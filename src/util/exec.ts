@@ -1,0 +1,91 @@
+/**
+ * The one subprocess wrapper: execa with argument arrays, never a shell string.
+ * Every call is logged as a detail line; failures become TuError with the tool's stderr as
+ * detail, so the user sees one line and --verbose shows the rest.
+ */
+import { execa, type Options, type ResultPromise } from 'execa';
+import { TuError } from '../errors.js';
+import { log } from './log.js';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string | Buffer;
+  /** Do not throw on a non-zero exit; the caller reads exitCode. */
+  reject?: boolean;
+  /** Inherit stdio (interactive programs). */
+  inherit?: boolean;
+  /** Return stdout as a Buffer instead of text. */
+  binary?: boolean;
+  timeoutMs?: number;
+  /** Replace the environment instead of extending process.env. */
+  cleanEnv?: boolean;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  signal: string | undefined;
+}
+
+export function describeCommand(file: string, args: readonly string[]): string {
+  return [file, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  log.detail(`exec: ${describeCommand(file, args)}`);
+  const result = await execa(file, args, toExecaOptions(options));
+  const stdout = typeof result.stdout === 'string' ? result.stdout : '';
+  const stderr = typeof result.stderr === 'string' ? result.stderr : '';
+  const exitCode = result.exitCode ?? (result.signal ? 128 : 1);
+  if (exitCode !== 0 && options.reject !== false) {
+    throw new TuError(`${file} failed (exit ${exitCode})${firstLine(stderr) ? `: ${firstLine(stderr)}` : ''}`, {
+      detail: `${describeCommand(file, args)}\n${stderr}`,
+      exitCode: 1,
+    });
+  }
+  return { exitCode, stdout, stderr, signal: result.signal ?? undefined };
+}
+
+/** Run and return stdout as a Buffer (binary output). */
+export async function runBinary(file: string, args: readonly string[], options: RunOptions = {}): Promise<Buffer> {
+  log.detail(`exec: ${describeCommand(file, args)}`);
+  const result = await execa(file, args, { ...toExecaOptions(options), encoding: 'buffer' });
+  if ((result.exitCode ?? 1) !== 0) {
+    const stderr = Buffer.from(result.stderr as Uint8Array).toString();
+    throw new TuError(`${file} failed (exit ${result.exitCode}): ${firstLine(stderr)}`, {
+      detail: `${describeCommand(file, args)}\n${stderr}`,
+    });
+  }
+  return Buffer.from(result.stdout as Uint8Array);
+}
+
+/** Start a process and hand back the live subprocess (streams, pid). */
+export function spawn(file: string, args: readonly string[], options: Options = {}): ResultPromise {
+  log.detail(`spawn: ${describeCommand(file, args)}`);
+  return execa(file, args, { reject: false, ...options });
+}
+
+function toExecaOptions(options: RunOptions): Options {
+  return {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: !options.cleanEnv,
+    input: options.input,
+    reject: false,
+    stdio: options.inherit ? 'inherit' : undefined,
+    timeout: options.timeoutMs,
+    stripFinalNewline: true,
+  };
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n').filter(Boolean).pop()?.slice(0, 300) ?? '';
+}
+
+/** True when the program exists on PATH. */
+export async function commandExists(file: string): Promise<boolean> {
+  const result = await execa('sh', ['-c', 'command -v "$1"', 'sh', file], { reject: false });
+  return result.exitCode === 0;
+}
