@@ -1,0 +1,134 @@
+/**
+ * Streaming parser of the btrfs send stream (v1, v2, v3).
+ *
+ * Layout: "btrfs-stream\0" + le32 version, then commands: le32 payload length, le16 command,
+ * le32 CRC32C (raw register, seed 0, computed with this field zeroed over header + payload),
+ * then TLV attributes (le16 type, le16 length). From v2 on the DATA attribute has only its type
+ * and runs to the end of the command. Reads incrementally: memory is bounded by the largest
+ * command, never by the stream.
+ */
+import { commandName, MAX_ATTRIBUTE, SendAttribute, SendCommandType } from './commands.js';
+import type { SendCommand } from './command.js';
+import { crc32cUpdate } from './crc32c.js';
+import { SendStreamError } from './errors.js';
+import { ChunkQueue } from './chunkQueue.js';
+
+const MAGIC = Buffer.from('btrfs-stream\0', 'latin1');
+const STREAM_HEADER_LEN = MAGIC.length + 4;
+const CMD_HEADER_LEN = 10;
+const ZERO_CRC = new Uint8Array(4);
+/** Highest stream version whose layout this parser knows. */
+export const MAX_STREAM_VERSION = 3;
+
+export interface ParseOptions {
+  /** Verify each command's CRC (default true). */
+  verifyCrc?: boolean;
+}
+
+/**
+ * Parse a send stream from chunks (a Readable is an AsyncIterable of Buffers). Yields every
+ * command including END; several concatenated streams (as `btrfs send a b` writes) are read
+ * one after the other. Throws SendStreamError on bad magic, CRC mismatch or truncation.
+ */
+export async function* parseSendStream(
+  source: AsyncIterable<Uint8Array>,
+  options: ParseOptions = {},
+): AsyncGenerator<SendCommand, void, undefined> {
+  const verifyCrc = options.verifyCrc ?? true;
+  const queue = new ChunkQueue();
+  let version = 0; // 0: expecting a stream header
+  let offset = 0; // stream offset of queue's first byte
+  let sawEnd = false;
+  let sawAny = false;
+
+  for await (const chunk of source) {
+    if (chunk.length === 0) continue;
+    queue.push(chunk);
+    for (;;) {
+      if (version === 0) {
+        if (queue.length < STREAM_HEADER_LEN) break;
+        const header = queue.take(STREAM_HEADER_LEN);
+        version = readStreamHeader(header, offset);
+        offset += STREAM_HEADER_LEN;
+        sawEnd = false;
+        sawAny = true;
+        continue;
+      }
+      if (queue.length < CMD_HEADER_LEN) break;
+      const payloadLen = queue.peekUInt32LE(0);
+      if (queue.length < CMD_HEADER_LEN + payloadLen) break;
+      const bytes = queue.take(CMD_HEADER_LEN + payloadLen);
+      const command = decodeCommand(bytes, version, offset, verifyCrc);
+      offset += bytes.length;
+      if (command.type === SendCommandType.END) {
+        version = 0;
+        sawEnd = true;
+      }
+      yield command;
+    }
+  }
+  if (!sawAny) throw new SendStreamError('the btrfs send stream is empty');
+  if (queue.length > 0 || !sawEnd) {
+    throw new SendStreamError(`the btrfs send stream is truncated at byte ${offset + queue.length} (no END command)`);
+  }
+}
+
+function readStreamHeader(header: Buffer, offset: number): number {
+  if (!header.subarray(0, MAGIC.length).equals(MAGIC)) {
+    throw new SendStreamError(`not a btrfs send stream: bad magic at byte ${offset}`);
+  }
+  const version = header.readUInt32LE(MAGIC.length);
+  if (version < 1 || version > MAX_STREAM_VERSION) {
+    throw new SendStreamError(`unsupported btrfs send stream version ${version}`);
+  }
+  return version;
+}
+
+/** Decode one whole command (header + payload): check its CRC and split its attributes. */
+export function decodeCommand(bytes: Buffer, version: number, offset: number, verifyCrc = true): SendCommand {
+  const type = bytes.readUInt16LE(4);
+  const name = commandName(type);
+  if (verifyCrc) {
+    const stored = bytes.readUInt32LE(6);
+    let crc = crc32cUpdate(0, bytes, 0, 6);
+    crc = crc32cUpdate(crc, ZERO_CRC);
+    crc = crc32cUpdate(crc, bytes, CMD_HEADER_LEN, bytes.length);
+    if (crc !== stored) {
+      throw new SendStreamError(
+        `btrfs send stream CRC mismatch in command ${name ?? type} at byte ${offset} (stored ${hex(stored)}, computed ${hex(crc)})`,
+      );
+    }
+  }
+  const attributes: (Buffer | undefined)[] = [];
+  const end = bytes.length;
+  let pos = CMD_HEADER_LEN;
+  while (pos < end) {
+    if (end - pos < 2) throw truncatedAttribute(name, type, offset);
+    const attr = bytes.readUInt16LE(pos);
+    if (attr === 0 || attr > MAX_ATTRIBUTE) {
+      throw new SendStreamError(`btrfs send stream command ${name ?? type} at byte ${offset} holds unknown attribute ${attr}`);
+    }
+    let start: number;
+    let len: number;
+    if (version >= 2 && attr === SendAttribute.DATA) {
+      start = pos + 2;
+      len = end - start;
+    } else {
+      if (end - pos < 4) throw truncatedAttribute(name, type, offset);
+      len = bytes.readUInt16LE(pos + 2);
+      start = pos + 4;
+      if (start + len > end) throw truncatedAttribute(name, type, offset);
+    }
+    attributes[attr] = bytes.subarray(start, start + len);
+    pos = start + len;
+  }
+  return { type, name, version, attributes, offset };
+}
+
+function truncatedAttribute(name: string | undefined, type: number, offset: number): SendStreamError {
+  return new SendStreamError(`btrfs send stream command ${name ?? type} at byte ${offset} has a truncated attribute`);
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}
