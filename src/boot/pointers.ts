@@ -1,0 +1,48 @@
+/**
+ * "The next boot" is two pointers: GRUB's (next_snapshot in the grubenv beside the menu; stock
+ * GRUB ignores the Btrfs default) and the Btrfs default subvolume (for the kernel without
+ * rootflags, snapper and every other tool). GRUB's is written first, so after a crash between
+ * the two the file GRUB reads is right, and the next run repairs the default from it.
+ */
+import { join } from 'node:path';
+import { log } from '../util/log.js';
+import { defaultSnapshot, setDefaultSnapshot, type System } from '../snapshots/system.js';
+import { readGrubEnv, setGrubEnv } from './grubEnv.js';
+import { POINTER_FILE } from './layout.js';
+import { armBootCounter } from './counter.js';
+import { grubDir, hasGrubDir, readBootSettings } from './settings.js';
+import { withTopLevel } from './topLevel.js';
+
+export function pointerFile(top: string): string {
+  return join(grubDir(top), POINTER_FILE);
+}
+
+export async function readPointer(top: string): Promise<number | undefined> {
+  const value = (await readGrubEnv(pointerFile(top))).next_snapshot;
+  return value && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** GRUB's pointer, when this system has our GRUB directory. */
+export async function readGrubPointer(system: System): Promise<number | undefined> {
+  return withTopLevel(system, async (top) => (hasGrubDir(top) ? readPointer(top) : undefined));
+}
+
+/** Make `number` the next boot: boot counter, GRUB's pointer, then the Btrfs default. */
+export async function setNextBoot(system: System, number: number): Promise<void> {
+  await withTopLevel(system, async (top) => {
+    if (!hasGrubDir(top)) return;
+    await armBootCounter(system, number, readBootSettings(top).bootAttempts);
+    await setGrubEnv(pointerFile(top), { next_snapshot: number });
+  });
+  await setDefaultSnapshot(system, number);
+}
+
+/** When the pointers disagree, GRUB's wins and the Btrfs default is repaired. */
+export async function repairPointers(system: System): Promise<void> {
+  const pointer = await readGrubPointer(system);
+  if (pointer === undefined || !system.store.has(pointer)) return;
+  const current = await defaultSnapshot(system);
+  if (current === pointer) return;
+  log.warn(`the Btrfs default (${current ?? 'none'}) disagreed with GRUB's pointer (${pointer}); repaired to ${pointer}`);
+  await setDefaultSnapshot(system, pointer);
+}

@@ -1,0 +1,160 @@
+/**
+ * A small managed system on a real Btrfs loop image for the boot tests: the DESIGN.md layout
+ * (@, @/.snapshots, N/snapshot with a nested writable etc, N/etc, N/etc.start, shared
+ * subvolumes), snapshots made from a tiny hand-built root (no mmdebstrap needed), the booted
+ * snapshot mounted as the system root with /.snapshots and /var mounted as its fstab would,
+ * and optionally a FAT ESP at /boot/efi. Everything is unmounted and detached in cleanup().
+ */
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '../../../src/util/exec.js';
+import { SnapshotStore, MARKER_KEY } from '../../../src/snapshots/store.js';
+import { serializeInfo } from '../../../src/snapshots/infoXml.js';
+import { openSystem, type System } from '../../../src/snapshots/system.js';
+import { attachLoop, detachLoop } from '../../../src/image/loop.js';
+
+export const NEEDS = { root: true, loop: true, btrfs: true, commands: ['mkfs.btrfs', 'grub-script-check', 'grub-editenv', 'mkfs.vfat'] };
+
+
+export interface TestSystem {
+  dir: string;
+  device: string;
+  /** The top level (subvolid 5) mounted. */
+  top: string;
+  /** The booted snapshot mounted as the system root (with /.snapshots, /var). */
+  root: string;
+  fsUuid: string;
+  espUuid: string | undefined;
+  system: System;
+  cleanup(): Promise<void>;
+}
+
+export interface SnapshotSpec {
+  description?: string;
+  /** Make N/snapshot a snapshot of this one's root and etc (else a fresh tiny root). */
+  base?: number;
+  /** Files to write into the new snapshot's /etc before it is sealed: path under /etc → content. */
+  etc?: Record<string, string | null>;
+  /** A kernel version to put in /boot (vmlinuz-V and initrd.img-V). */
+  kernel?: string | null;
+  /** Omit our marker in info.xml. */
+  foreign?: boolean;
+}
+
+async function mount(args: string[], target: string): Promise<void> {
+  mkdirSync(target, { recursive: true });
+  await run('mount', [...args, target]);
+}
+
+/** Build the image with snapshot 1 booted. Call cleanup() in afterAll/finally. */
+export async function makeTestSystem(options: { esp?: boolean } = {}): Promise<TestSystem> {
+  const base = process.env.TU_TEST_TMP ?? '/var/tmp';
+  const dir = mkdtempSync(join(base, 'boot-'));
+  const image = join(dir, 'btrfs.img');
+  await run('truncate', ['-s', '300M', image]);
+  await run('mkfs.btrfs', ['-q', '-f', image]);
+  const device = await attachLoop(image);
+  const own: string[] = [];
+  const cleanup = async () => {
+    for (const target of own.reverse()) await run('umount', ['-l', target], { reject: false });
+    await detachLoop(device);
+  };
+  try {
+    const top = join(dir, 'top');
+    own.push(top);
+    await mount(['-o', 'subvolid=5', device], top);
+    await run('btrfs', ['-q', 'subvolume', 'create', join(top, '@')]);
+    await run('btrfs', ['-q', 'subvolume', 'create', join(top, '@/.snapshots')]);
+    for (const name of ['var', 'home', 'root', 'srv', 'opt']) await run('btrfs', ['-q', 'subvolume', 'create', join(top, '@', name)]);
+    const { stdout: uuid } = await run('blkid', ['-p', '-o', 'value', '-s', 'UUID', device]);
+    const store = new SnapshotStore(join(top, '@/.snapshots'));
+    await addSnapshotAt(store, 1, { description: 'first root filesystem', kernel: '6.1.0-1-amd64' });
+    await run('btrfs', ['subvolume', 'set-default', store.paths(1).snapshot]);
+
+    const root = join(dir, 'root');
+    await mount(['-o', 'subvol=/@/.snapshots/1/snapshot', device], root);
+    own.push(root);
+    await mount(['-o', 'subvol=/@/.snapshots', device], join(root, '.snapshots'));
+    own.push(join(root, '.snapshots'));
+    await mount(['-o', 'subvol=/@/var', device], join(root, 'var'));
+    own.push(join(root, 'var'));
+    let espUuid: string | undefined;
+    if (options.esp) {
+      // This kernel has no vfat, so the ESP is a tmpfs here; the FAT volume id is a real one.
+      const espImage = join(dir, 'esp.img');
+      await run('mkfs.vfat', ['-C', espImage, '32768']);
+      espUuid = (await run('blkid', ['-p', '-o', 'value', '-s', 'UUID', espImage])).stdout.trim();
+      own.push(join(root, 'boot/efi'));
+      await mount(['-t', 'tmpfs', 'esp'], join(root, 'boot/efi'));
+    }
+    const system = await openSystem(root);
+    return { dir, device, top, root, fsUuid: uuid.trim(), espUuid, system, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** Add snapshot N through the system's store (as the engine leaves one: sealed, N/etc, N/etc.start). */
+export async function addSnapshot(t: TestSystem, number: number, spec: SnapshotSpec = {}): Promise<void> {
+  await addSnapshotAt(t.system.store, number, spec);
+}
+
+async function addSnapshotAt(store: SnapshotStore, number: number, spec: SnapshotSpec): Promise<void> {
+  const p = store.paths(number);
+  mkdirSync(p.dir);
+  writeFileSync(
+    p.info,
+    serializeInfo({
+      type: 'single',
+      num: number,
+      date: new Date(Date.UTC(2026, 10, 20 + number, 4, 0, 0)),
+      description: spec.description ?? `snapshot ${number}`,
+      cleanup: 'number',
+      userdata: spec.foreign ? {} : { [MARKER_KEY]: '0.1.0' },
+    }),
+  );
+  if (spec.base !== undefined) {
+    const b = store.paths(spec.base);
+    await run('btrfs', ['-q', 'subvolume', 'snapshot', b.snapshot, p.snapshot]);
+    await run('btrfs', ['property', 'set', '-ts', p.snapshot, 'ro', 'false']);
+    // The base's running /etc is the merge base; the new root's /etc starts as a copy of it.
+    await run('btrfs', ['-q', 'subvolume', 'snapshot', '-r', b.snapshotEtc, p.etcStart]);
+    await run('rmdir', [p.snapshotEtc]);
+    await run('btrfs', ['-q', 'subvolume', 'snapshot', p.etcStart, p.snapshotEtc]);
+  } else {
+    await run('btrfs', ['-q', 'subvolume', 'create', p.snapshot]);
+    for (const d of ['boot', 'boot/efi', 'usr/bin', 'var', 'home', 'root', 'srv', 'opt', '.snapshots', 'proc', 'dev']) {
+      mkdirSync(join(p.snapshot, d), { recursive: true });
+    }
+    await run('btrfs', ['-q', 'subvolume', 'create', p.snapshotEtc]);
+    writeFileSync(join(p.snapshotEtc, 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+    writeFileSync(join(p.snapshotEtc, 'hostname'), 'tu-test\n');
+    mkdirSync(join(p.snapshotEtc, 'kernel'));
+    writeFileSync(join(p.snapshotEtc, 'kernel/cmdline'), 'console=ttyS0,115200 quiet\n');
+  }
+  if (spec.kernel !== undefined) {
+    for (const name of ['vmlinuz-', 'initrd.img-']) {
+      for (const f of (await run('ls', [join(p.snapshot, 'boot')])).stdout.split('\n').filter((n) => n.startsWith(name))) {
+        await run('rm', ['-f', join(p.snapshot, 'boot', f)]);
+      }
+      if (spec.kernel) writeFileSync(join(p.snapshot, 'boot', name + spec.kernel), `fake ${name}${spec.kernel}\n`);
+    }
+  }
+  for (const [path, content] of Object.entries(spec.etc ?? {})) {
+    const target = join(p.snapshotEtc, path);
+    if (content === null) await run('rm', ['-rf', target]);
+    else {
+      mkdirSync(join(target, '..'), { recursive: true });
+      writeFileSync(target, content);
+    }
+  }
+  await run('btrfs', ['-q', 'subvolume', 'snapshot', '-r', p.snapshotEtc, p.etc]);
+  await run('btrfs', ['property', 'set', '-ts', p.snapshot, 'ro', 'true']);
+}
+
+export function writeExecutable(path: string, content: string): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, content);
+  chmodSync(path, 0o755);
+}
