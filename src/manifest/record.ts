@@ -1,0 +1,28 @@
+/**
+ * The engine's one call at transaction step 9: write manifest.json (the source of truth),
+ * then index it. A failing index never fails the transaction: the next reader rebuilds it.
+ */
+import { statSync } from 'node:fs';
+import { errorMessage } from '../errors.js';
+import { log } from '../util/log.js';
+import { ensureIndexFresh, indexManifest } from './indexDb.js';
+import { fileSignature } from './indexFreshness.js';
+import { writeManifest, type ManifestLocator } from './storeJson.js';
+import type { Manifest } from './types.js';
+
+export function recordManifest(store: ManifestLocator, manifest: Manifest): void {
+  writeManifest(store, manifest);
+  try {
+    const db = ensureIndexFresh(store);
+    try {
+      // ensureIndexFresh has normally indexed it already; this keeps the call explicit and cheap.
+      const signature = fileSignature(statSync(store.paths(manifest.number).manifest));
+      const row = db.prepare('SELECT json_sig FROM snapshots WHERE number = ?').get(manifest.number) as { json_sig: string | null } | undefined;
+      if (row?.json_sig !== signature) indexManifest(db, manifest, signature);
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    log.warn(`could not index snapshot ${manifest.number} (${errorMessage(error)}); the index will be rebuilt on next use`);
+  }
+}
