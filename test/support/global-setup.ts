@@ -7,23 +7,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/util/exec.js';
-import {
-  findLeftovers,
-  isInside,
-  leftoversMessage,
-  parseFindmntJson,
-  parseLosetupJson,
-  type SystemState,
-} from './leftovers.js';
+import { findLeftovers, isInside, leftoversMessage } from './leftovers.js';
+import { readSystemState } from './systemState.js';
 
 export const TEST_TMP_ENV = 'TU_TEST_TMP';
-
-export async function readSystemState(): Promise<SystemState> {
-  const losetup = await run('losetup', ['-J', '-l'], { reject: false });
-  const findmnt = await run('findmnt', ['-J', '-l', '-o', 'TARGET,SOURCE,FSTYPE'], { reject: false });
-  return { loops: parseLosetupJson(losetup.stdout), mounts: parseFindmntJson(findmnt.stdout) };
-}
 
 export default async function setup(): Promise<() => Promise<void>> {
   const baseDir = process.env[TEST_TMP_ENV] ?? join('/var/tmp', `tu-test-${process.pid}`);
