@@ -1,0 +1,75 @@
+/**
+ * apt (Debian and derivatives). Choices, each mirroring openSUSE's transactional-update:
+ * - `up` and `pkg update` without names → `apt-get upgrade --with-new-pkgs`: like `zypper up`,
+ *   it updates what is installed and may pull in new dependencies, but never removes a
+ *   package; removals are for `dup`.
+ * - `pkg update <names>` → `apt-get install --only-upgrade <names>`: updates only packages
+ *   already installed, never installs a missing one.
+ * - `dup` → `apt-get dist-upgrade`, after `apt-get update --error-on=any`: a distribution
+ *   upgrade computed from a partly refreshed set of lists could remove or hold back the wrong
+ *   packages, so any failed list download fails it (as zypper's exit 106 fails `dup`).
+ * - Non-interactive: DEBIAN_FRONTEND=noninteractive, `-y`, and dpkg's --force-confdef
+ *   --force-confold: a conffile changed locally keeps the local version and the package's
+ *   lands beside it as .dpkg-dist.
+ * - No `APT::Get::Always-Include-Phased-Updates`: phasing (apt_preferences(5), "Phased
+ *   Updates") is the distribution's staged rollout, seeded by /etc/machine-id, which a
+ *   snapshot shares with its system; a fleet that wants all machines alike sets
+ *   APT::Machine-ID or the Always/Never options in its own apt.conf.d.
+ * Exit codes: apt-get exits 0 on success and 100 on any error (recorded in
+ * fixtures/pkg/exit-codes/apt.json).
+ */
+import { failure, packageCommand } from './command.js';
+import { entryExists } from './rootPath.js';
+import type { CommandOptions, ExitVerdict, PackageAction, PackageCommand, PackageManagerAdapter } from './types.js';
+
+const APT_GET = 'apt-get';
+
+function environment(options: CommandOptions): Record<string, string> {
+  return options.interactive ? {} : { DEBIAN_FRONTEND: 'noninteractive' };
+}
+
+function globalOptions(options: CommandOptions): string[] {
+  if (options.interactive) return [];
+  return ['-y', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold'];
+}
+
+function refresh(action: PackageAction, options: CommandOptions): PackageCommand {
+  const strict = action.kind === 'dup' ? ['--error-on=any'] : [];
+  return packageCommand('refresh package lists', [APT_GET, 'update', ...strict], environment(options));
+}
+
+function mainCommand(action: PackageAction, options: CommandOptions): PackageCommand {
+  const env = environment(options);
+  const get = (label: string, ...rest: string[]) => packageCommand(label, [APT_GET, ...globalOptions(options), ...rest], env);
+  switch (action.kind) {
+    case 'install':
+      return get('install packages', 'install', '--', ...action.packages);
+    case 'remove':
+      return get('remove packages', 'remove', '--', ...action.packages);
+    case 'update':
+      return action.packages.length > 0
+        ? get('update packages', 'install', '--only-upgrade', '--', ...action.packages)
+        : get('update packages', 'upgrade', '--with-new-pkgs');
+    case 'up':
+      return get('update the system', 'upgrade', '--with-new-pkgs');
+    case 'dup':
+      return get('distribution upgrade', 'dist-upgrade');
+  }
+}
+
+export const aptAdapter: PackageManagerAdapter = {
+  name: 'apt',
+
+  detect(root: string): boolean {
+    return entryExists(root, 'usr/bin/apt-get');
+  },
+
+  commands(action: PackageAction, options: CommandOptions): PackageCommand[] {
+    return [refresh(action, options), mainCommand(action, options)];
+  },
+
+  interpretExit(_action: PackageAction, command: PackageCommand, exitCode: number): ExitVerdict {
+    if (exitCode === 0) return { ok: true };
+    return failure(command, exitCode, exitCode === 100 ? 'an error, see its output above' : undefined);
+  },
+};
