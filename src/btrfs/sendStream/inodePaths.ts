@@ -1,0 +1,30 @@
+/** All paths of one inode inside a subvolume (`btrfs inspect-internal inode-resolve`). */
+import { spawn } from '../../util/exec.js';
+import { TuError } from '../../errors.js';
+
+/**
+ * Paths of inode `ino` in the subvolume mounted at (or reached through) `subvol`, relative to
+ * it, as latin1 byte strings (the names are raw bytes; one path per line, so a name holding a
+ * newline cannot be told apart — those lines are dropped when they do not resolve).
+ */
+export async function resolveInodePaths(subvol: string, ino: number): Promise<string[]> {
+  const result = await spawn('btrfs', ['inspect-internal', 'inode-resolve', String(ino), subvol], {
+    encoding: 'buffer',
+    stdin: 'ignore',
+  });
+  if (result.exitCode !== 0) {
+    throw new TuError(`btrfs inspect-internal inode-resolve ${ino} failed`, {
+      detail: Buffer.from(result.stderr as Uint8Array).toString(),
+    });
+  }
+  return parseInodeResolve(Buffer.from(result.stdout as Uint8Array), subvol);
+}
+
+export function parseInodeResolve(stdout: Buffer, subvol: string): string[] {
+  const prefix = Buffer.from(`${subvol.endsWith('/') ? subvol.slice(0, -1) : subvol}/`, 'utf8').toString('latin1');
+  return stdout
+    .toString('latin1')
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .map((line) => line.slice(prefix.length));
+}

@@ -1,0 +1,91 @@
+/**
+ * Reads of one entry in a snapshot tree by its relative BytePath: lstat, readlink, listing,
+ * content comparison. Paths go to the kernel as bytes, so no name is ever re-encoded.
+ */
+import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import type { BytePath } from './fileTree.js';
+import { fileTypeFromMode } from './fileTree.js';
+import type { FileType } from './types.js';
+
+/** The absolute path of rel inside root, as bytes (root is ours and UTF-8; rel is raw bytes). */
+export function absoluteBytes(root: string, rel: BytePath): Buffer {
+  const base = Buffer.from(root.endsWith('/') ? root.slice(0, -1) : root, 'utf8');
+  return rel === '' ? base : Buffer.concat([base, Buffer.from(`/${rel}`, 'latin1')]);
+}
+
+export function lstatRel(root: string, rel: BytePath): Stats | undefined {
+  return lstatSync(absoluteBytes(root, rel), { throwIfNoEntry: false });
+}
+
+export function typeOfStats(stats: Stats): FileType | undefined {
+  return fileTypeFromMode(stats.mode);
+}
+
+export function readlinkRel(root: string, rel: BytePath): BytePath {
+  return readlinkSync(absoluteBytes(root, rel), { encoding: 'buffer' }).toString('latin1');
+}
+
+export interface ListedEntry {
+  name: BytePath;
+  type: FileType | undefined;
+}
+
+export function listDirectory(root: string, rel: BytePath): ListedEntry[] {
+  const entries = readdirSync(absoluteBytes(root, rel), { encoding: 'buffer', withFileTypes: true });
+  return entries.map((e) => ({
+    name: (e.name as unknown as Buffer).toString('latin1'),
+    type: e.isDirectory() ? 'directory'
+      : e.isFile() ? 'file'
+      : e.isSymbolicLink() ? 'symlink'
+      : e.isFIFO() ? 'fifo'
+      : e.isSocket() ? 'socket'
+      : e.isCharacterDevice() ? 'char-device'
+      : e.isBlockDevice() ? 'block-device'
+      : undefined,
+  }));
+}
+
+const BLOCK = 1 << 16;
+
+/**
+ * True when the two files differ in the given byte ranges (flat [offset, length, …]; null:
+ * the whole files). Callers compare sizes first; ranges past the end are clipped.
+ */
+export function contentDiffers(rootA: string, rootB: string, rel: BytePath, size: number, ranges: readonly number[] | null): boolean {
+  const fdA = openSync(absoluteBytes(rootA, rel), 'r');
+  try {
+    const fdB = openSync(absoluteBytes(rootB, rel), 'r');
+    try {
+      const bufA = Buffer.allocUnsafe(BLOCK);
+      const bufB = Buffer.allocUnsafe(BLOCK);
+      const spans = ranges ?? [0, size];
+      for (let i = 0; i < spans.length; i += 2) {
+        let pos = spans[i]!;
+        const end = Math.min(size, pos + spans[i + 1]!);
+        while (pos < end) {
+          const want = Math.min(BLOCK, end - pos);
+          const gotA = readFully(fdA, bufA, want, pos);
+          const gotB = readFully(fdB, bufB, want, pos);
+          if (gotA !== gotB || bufA.compare(bufB, 0, gotB, 0, gotA) !== 0) return true;
+          if (gotA < want) break;
+          pos += want;
+        }
+      }
+      return false;
+    } finally {
+      closeSync(fdB);
+    }
+  } finally {
+    closeSync(fdA);
+  }
+}
+
+function readFully(fd: number, buf: Buffer, want: number, position: number): number {
+  let got = 0;
+  while (got < want) {
+    const n = readSync(fd, buf, got, want - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
