@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { countManifest } from '../manifest/summary.js';
 import type { Manifest } from '../manifest/types.js';
+import { BOOT_ATTEMPTS_MAX } from '../config/settings.js';
 import type { SnapshotRecord } from '../snapshots/store.js';
 import type { System } from '../snapshots/system.js';
 import { readSnapshotCmdline } from './cmdline.js';
@@ -61,7 +62,8 @@ export function gatherMenuFacts(system: System, settings: BootSettings, next: nu
     next,
     knownGood: lastKnownGood(system.stateDir, (n) => bootable.has(n)),
     snapshots,
-    bootAttempts: settings.bootAttempts,
+    // The ladder covers every value BOOT_ATTEMPTS may take; the counter is armed with the configured one.
+    bootAttempts: Math.max(BOOT_ATTEMPTS_MAX, settings.bootAttempts),
     timeout: settings.timeout,
     serial: settings.serial,
   };

@@ -5,6 +5,8 @@
  * the two the file GRUB reads is right, and the next run repairs the default from it.
  */
 import { join } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { resolveSettings } from '../config/settings.js';
 import { log } from '../util/log.js';
 import { defaultSnapshot, setDefaultSnapshot, type System } from '../snapshots/system.js';
 import { readGrubEnv, setGrubEnv } from './grubEnv.js';
@@ -31,7 +33,8 @@ export async function readGrubPointer(system: System): Promise<number | undefine
 export async function setNextBoot(system: System, number: number): Promise<void> {
   await withTopLevel(system, async (top) => {
     if (!hasGrubDir(top)) return;
-    await armBootCounter(system, number, readBootSettings(top).bootAttempts);
+    const settings = readBootSettings(top);
+    await armBootCounter(system, { ...settings, bootAttempts: configuredAttempts(system.root, settings.bootAttempts) }, number);
     await setGrubEnv(pointerFile(top), { next_snapshot: number });
   });
   await setDefaultSnapshot(system, number);
@@ -45,4 +48,13 @@ export async function repairPointers(system: System): Promise<void> {
   if (current === pointer) return;
   log.warn(`the Btrfs default (${current ?? 'none'}) disagreed with GRUB's pointer (${pointer}); repaired to ${pointer}`);
   await setDefaultSnapshot(system, pointer);
+}
+
+/** BOOT_ATTEMPTS of the running system's configuration; the install-time value if unreadable. */
+function configuredAttempts(root: string, fallback: number): number {
+  try {
+    return resolveSettings(loadConfig({ root })).bootAttempts;
+  } catch {
+    return fallback;
+  }
 }

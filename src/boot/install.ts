@@ -1,0 +1,143 @@
+/**
+ * Boot loader installation for `image create --bootable` and the `bootloader` command:
+ * BOOTX64.EFI (grub-mkimage from Debian's grub-efi-amd64-bin, with the stub embedded) and the
+ * stub as /EFI/debian/grub.cfg on the ESP, the counter's environment block on the ESP, and the
+ * tool's GRUB directory (settings, pointer, first menu) at the Btrfs top level.
+ *
+ * The ESP is written with mtools, without mounting it: it works where the kernel has no vfat.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TuError } from '../errors.js';
+import { run } from '../util/exec.js';
+import { SnapshotStore } from '../snapshots/store.js';
+import type { System } from '../snapshots/system.js';
+import { EFI_MODULES, espStub } from './espStub.js';
+import { setGrubEnv } from './grubEnv.js';
+import { generateMenu } from './grubMenu.js';
+import { DEFAULT_BOOT_ATTEMPTS, ESP_BOOT_DIR, ESP_BOOT_FILE, ESP_DEBIAN_DIR, ESP_DIR, ESP_ENV_FILE, POINTER_FILE } from './layout.js';
+import { installMenu } from './menu.js';
+import { gatherMenuFacts } from './menuFacts.js';
+import { grubDir, writeBootSettings, type BootSettings } from './settings.js';
+import { markKnownGood } from './state.js';
+
+/** Packages snapshot 1 needs to boot with this boot loader. */
+export const BOOTABLE_INCLUDES: string[] = [
+  'linux-image-amd64',
+  'initramfs-tools',
+  'systemd-sysv',
+  'udev',
+  'kmod',
+  // The initramfs hook that assembles and mounts Btrfs comes with btrfs-progs.
+  'btrfs-progs',
+  'dosfstools',
+  // GRUB's EFI modules, so `bootloader` can rebuild BOOTX64.EFI from the system itself.
+  'grub-efi-amd64-bin',
+];
+
+export interface BootableImageTarget {
+  espDevice: string;
+  btrfsDevice: string;
+  /** The Btrfs top level (subvolid=5) mounted here. */
+  topLevelMount: string;
+  /** "@/.snapshots" */
+  snapshotsFsPath: string;
+  firstSnapshot: number;
+  snapshotRoot: string;
+  fsUuid: string;
+  label: string;
+  /** GRUB on the serial console too (VMs, servers with SOL). Default: false. */
+  serialConsole?: boolean;
+  /** Boot attempts before GRUB falls back. Default: 3. */
+  bootAttempts?: number;
+  /** Menu timeout in seconds. Default: 5. */
+  timeout?: number;
+}
+
+const MTOOLS_ENV = { MTOOLS_SKIP_CHECK: '1' };
+
+/** The directory of GRUB's x86_64-efi modules: the snapshot's own, else the host's. */
+export function efiModulesDir(snapshotRoot: string): string {
+  for (const dir of [join(snapshotRoot, 'usr/lib/grub/x86_64-efi'), '/usr/lib/grub/x86_64-efi']) {
+    if (existsSync(join(dir, 'btrfs.mod'))) return dir;
+  }
+  throw new TuError("GRUB's EFI modules are missing (no usr/lib/grub/x86_64-efi in the snapshot or on the host)", {
+    hint: 'install grub-efi-amd64-bin',
+  });
+}
+
+/** Build BOOTX64.EFI with the stub embedded, into a temporary directory. */
+export async function buildEfiImage(work: string, fsUuid: string, snapshotRoot: string): Promise<string> {
+  const early = join(work, 'early.cfg');
+  writeFileSync(early, espStub(fsUuid));
+  const out = join(work, ESP_BOOT_FILE);
+  await run('grub-mkimage', ['-O', 'x86_64-efi', '-d', efiModulesDir(snapshotRoot), '-o', out, '-p', `/${ESP_BOOT_DIR}`, '-c', early, ...EFI_MODULES]);
+  return out;
+}
+
+/** Write the boot loader files onto the (unmounted) ESP with mtools. */
+export async function writeEsp(espDevice: string, files: Array<{ path: string; source: string }>): Promise<void> {
+  const dirs = new Set<string>();
+  for (const f of files) {
+    const parts = f.path.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  for (const dir of [...dirs].sort()) {
+    const exists = await run('mdir', ['-i', espDevice, `::/${dir}`], { reject: false, env: MTOOLS_ENV });
+    if (exists.exitCode !== 0) await run('mmd', ['-i', espDevice, `::/${dir}`], { env: MTOOLS_ENV });
+  }
+  for (const f of files) await run('mcopy', ['-o', '-i', espDevice, f.source, `::/${f.path}`], { env: MTOOLS_ENV });
+}
+
+export async function espUuidOf(device: string): Promise<string | undefined> {
+  const { stdout, exitCode } = await run('blkid', ['-p', '-o', 'value', '-s', 'UUID', device], { reject: false });
+  return exitCode === 0 && stdout.trim() ? stdout.trim() : undefined;
+}
+
+export async function installBootloader(target: BootableImageTarget): Promise<void> {
+  const espUuid = await espUuidOf(target.espDevice);
+  if (!espUuid) throw new TuError(`${target.espDevice} holds no FAT file system`, { hint: 'make the ESP with mkfs.vfat first' });
+  const work = mkdtempSync(join(tmpdir(), 'tu-esp-'));
+  try {
+    const efi = await buildEfiImage(work, target.fsUuid, target.snapshotRoot);
+    const stub = join(work, 'grub.cfg');
+    writeFileSync(stub, espStub(target.fsUuid));
+    const env = join(work, ESP_ENV_FILE);
+    await setGrubEnv(env, {});
+    await writeEsp(target.espDevice, [
+      { path: `${ESP_BOOT_DIR}/${ESP_BOOT_FILE}`, source: efi },
+      { path: `${ESP_DEBIAN_DIR}/grub.cfg`, source: stub },
+      { path: `${ESP_DIR}/${ESP_ENV_FILE}`, source: env },
+    ]);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const top = target.topLevelMount;
+  mkdirSync(grubDir(top), { recursive: true });
+  const settings: BootSettings = {
+    fsUuid: target.fsUuid,
+    espUuid,
+    bootAttempts: target.bootAttempts ?? DEFAULT_BOOT_ATTEMPTS,
+    timeout: target.timeout ?? 5,
+    serial: target.serialConsole ?? false,
+  };
+  writeBootSettings(top, settings);
+  await setGrubEnv(join(grubDir(top), POINTER_FILE), { next_snapshot: target.firstSnapshot });
+  const system = offlineSystem(top, target.snapshotsFsPath);
+  // The first snapshot has nothing to fall back to: it is the known-good one from the start.
+  markKnownGood(system.stateDir, target.firstSnapshot);
+  await installMenu(grubDir(top), generateMenu(gatherMenuFacts(system, settings, target.firstSnapshot)));
+}
+
+/** The parts of a System the menu needs, seen from the top level of an unbooted image. */
+function offlineSystem(top: string, snapshotsFsPath: string): System {
+  return {
+    root: top,
+    store: new SnapshotStore(join(top, snapshotsFsPath)),
+    stateDir: join(top, '@/var/lib/transactional-update'),
+    snapshotsFsPath,
+    booted: undefined,
+  };
+}
