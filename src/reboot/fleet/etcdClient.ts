@@ -79,14 +79,18 @@ export function etcdError(error: unknown, settings: EtcdSettings): TuError {
 
 function isTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  // cockatiel's BrokenCircuitError: etcd3 stops calling a host for a while after failures.
-  return isRecoverableError(error) || error instanceof GRPCDeadlineExceededError || error.name === 'BrokenCircuitError';
+  return isRecoverableError(error) || error instanceof GRPCDeadlineExceededError || isBrokenCircuit(error);
+}
+
+/** cockatiel's BrokenCircuitError: etcd3 stops calling a host for a few seconds after failures. */
+function isBrokenCircuit(error: Error): boolean {
+  return (error as { isBrokenCircuitError?: unknown }).isBrokenCircuitError === true;
 }
 
 /** gRPC's message without its status prefix and channel chatter. */
 export function shortReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  if (error.name === 'BrokenCircuitError') return 'repeated failures; the client pauses a few seconds before trying again';
+  if (isBrokenCircuit(error)) return 'repeated failures; the client pauses a few seconds before trying again';
   const text = error.message.split('\n')[0] ?? '';
   const lastError = /Last error: (?:Error: )?(.*?)\.? Resolution note/.exec(text);
   if (lastError?.[1]) return lastError[1];
