@@ -1,0 +1,73 @@
+/**
+ * The mount plan of a transaction's chroot, decided from gathered facts (pure). The enter
+ * script (enter.sh) carries it out inside the new namespaces.
+ */
+import { join } from 'node:path';
+
+export type MountOp =
+  | { op: 'proc' | 'sysfs' | 'tmpfs' | 'mkdir' | 'detach'; path: string }
+  | { op: 'rbind' | 'bind' | 'copy'; source: string; target: string };
+
+export interface ChrootFacts {
+  /** The new snapshot's root on the host. */
+  snapshotRoot: string;
+  /** Host mount points of the shared subvolumes, by their path inside the system ("/var"). */
+  sharedMounts: Array<{ source: string; inside: string }>;
+  /** Host path of the system's mounted ESP, when present. */
+  bootEfi?: string;
+  /** Host files or directories to bind inside (requests dir, local package files, stubs). */
+  binds: Array<{ source: string; inside: string; underRun: boolean }>;
+  /** How resolv.conf reaches the chroot. */
+  resolv: { kind: 'bind'; source: string } | { kind: 'copy-into-run'; source: string; inside: string } | { kind: 'none' };
+  /** Mount points that exist on the host right now (inherited by the new namespace). */
+  inherited: string[];
+}
+
+function inside(root: string, path: string): string {
+  return join(root, path);
+}
+
+export function isKeptInheritedMount(mountPoint: string, snapshotRoot: string): boolean {
+  if (mountPoint === '/') return true;
+  for (const base of ['/proc', '/sys', '/dev']) {
+    if (mountPoint === base || mountPoint.startsWith(`${base}/`)) return true;
+  }
+  // Ancestors of the snapshot (the path to it) and anything inside it stay.
+  if (snapshotRoot === mountPoint || snapshotRoot.startsWith(`${mountPoint}/`)) return true;
+  return mountPoint.startsWith(`${snapshotRoot}/`);
+}
+
+export function planMounts(facts: ChrootFacts): MountOp[] {
+  const root = facts.snapshotRoot;
+  const ops: MountOp[] = [
+    { op: 'proc', path: inside(root, '/proc') },
+    // A fresh sysfs has no securityfs below it: package scripts cannot load AppArmor profiles
+    // into the live kernel.
+    { op: 'sysfs', path: inside(root, '/sys') },
+    { op: 'rbind', source: '/dev', target: inside(root, '/dev') },
+    { op: 'tmpfs', path: inside(root, '/run') },
+    { op: 'tmpfs', path: inside(root, '/tmp') },
+  ];
+  for (const m of facts.sharedMounts) ops.push({ op: 'bind', source: m.source, target: inside(root, m.inside) });
+  if (facts.bootEfi) ops.push({ op: 'bind', source: facts.bootEfi, target: inside(root, '/boot/efi') });
+  for (const b of facts.binds) {
+    if (b.underRun) ops.push({ op: 'mkdir', path: inside(root, b.inside) });
+    ops.push({ op: 'bind', source: b.source, target: inside(root, b.inside) });
+  }
+  if (facts.resolv.kind === 'bind') {
+    ops.push({ op: 'bind', source: facts.resolv.source, target: inside(root, '/etc/resolv.conf') });
+  } else if (facts.resolv.kind === 'copy-into-run') {
+    ops.push({ op: 'mkdir', path: inside(root, facts.resolv.inside.replace(/\/[^/]*$/, '')) });
+    ops.push({ op: 'copy', source: facts.resolv.source, target: inside(root, facts.resolv.inside) });
+  }
+  const detach = facts.inherited
+    .filter((m) => !isKeptInheritedMount(m, root))
+    .sort((a, b) => b.length - a.length);
+  for (const path of new Set(detach)) ops.push({ op: 'detach', path });
+  return ops;
+}
+
+/** The words passed to enter.sh for a plan. */
+export function planArguments(ops: MountOp[]): string[] {
+  return ops.flatMap((o) => ('path' in o ? [o.op, o.path] : [o.op, o.source, o.target]));
+}

@@ -1,0 +1,117 @@
+/**
+ * Runs a command in a chroot of a snapshot, inside new mount and PID namespaces tied to our
+ * life: `setpriv --pdeathsig KILL` makes unshare die with us (even on SIGKILL), and
+ * `unshare --kill-child` then kills the namespace's PID 1, which ends everything in it and
+ * drops its mounts. PID 1 is tini (outside the chroot), never the command: PID 1 ignores
+ * signals it has no handler for.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from '../util/exec.js';
+import { log } from '../util/log.js';
+import { planArguments, type MountOp } from './plan.js';
+
+export const CHROOT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface ChrootCommand {
+  argv: string[];
+  env?: Record<string, string>;
+  /** Attach the user's terminal (stdin too); otherwise stdin is /dev/null unless stdinInherit. */
+  interactive: boolean;
+  /** Pass our stdin through even without a terminal (`shell` reading commands from stdin). */
+  stdinInherit?: boolean;
+  /** Ignore SIGINT in the tool while the command holds the terminal (interactive shell). */
+  ignoreInterrupt?: boolean;
+  /** Where the command's output goes: 'inherit' (the user's terminal) or 'stderr'. */
+  output?: 'inherit' | 'stderr';
+}
+
+export interface ChrootResult {
+  exitCode: number;
+  /** The signal that made us stop the command (SIGINT/SIGTERM/SIGHUP to the tool). */
+  interruptedBy?: NodeJS.Signals;
+}
+
+const GRACE_MS = 10_000;
+
+function enterScript(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), 'enter.sh');
+}
+
+export function chrootEnvironment(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: CHROOT_PATH,
+    TRANSACTIONAL_UPDATE: 'true',
+    LC_ALL: 'C.UTF-8',
+    HOME: '/root',
+    SHELL: '/bin/sh',
+  };
+  if (process.env.TERM) env.TERM = process.env.TERM;
+  return { ...env, ...extra };
+}
+
+export async function runInChroot(snapshotRoot: string, plan: MountOp[], command: ChrootCommand): Promise<ChrootResult> {
+  const args = [
+    '--pdeathsig', 'KILL', '--',
+    'unshare', '--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--',
+    '/bin/sh', enterScript(), snapshotRoot, ...planArguments(plan), '--', ...command.argv,
+  ];
+  log.step(`run in chroot: ${command.argv.join(' ')}`);
+  const child = spawn('setpriv', args, {
+    env: chrootEnvironment(command.env),
+    extendEnv: false,
+    stdin: command.interactive || command.stdinInherit ? 'inherit' : 'ignore',
+    stdout: command.output === 'stderr' ? process.stderr : 'inherit',
+    stderr: 'inherit',
+    // We stop the namespace ourselves (SIGTERM to tini, then SIGKILL): execa must not race us.
+    cleanup: false,
+  });
+
+  let interruptedBy: NodeJS.Signals | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGINT' && command.ignoreInterrupt) return;
+    if (interruptedBy) return;
+    interruptedBy = signal;
+    log.step(`received ${signal}: stopping the command in the chroot`);
+    const init = namespaceInit(child.pid);
+    if (init) safeKill(init, 'SIGTERM');
+    killTimer = setTimeout(() => child.pid && safeKill(child.pid, 'SIGKILL'), GRACE_MS);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  try {
+    const result = await child;
+    const exitCode = result.exitCode ?? (result.signal ? 128 + signalNumber(result.signal) : 1);
+    return { exitCode, ...(interruptedBy ? { interruptedBy } : {}) };
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+    if (killTimer) clearTimeout(killTimer);
+  }
+}
+
+/** The namespace's PID 1 (tini) is unshare's only child; setpriv execs into unshare. */
+function namespaceInit(unsharePid: number | undefined): number | undefined {
+  if (!unsharePid) return undefined;
+  try {
+    const children = readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').trim().split(/\s+/);
+    const pid = Number(children[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeKill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function signalNumber(signal: string): number {
+  const table: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+  return table[signal] ?? 0;
+}

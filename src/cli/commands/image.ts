@@ -1,0 +1,49 @@
+/** image create|mount|umount: managed Btrfs systems in loop images. */
+import type { Command } from 'commander';
+import { EnvironmentError } from '../../errors.js';
+import { createImage, parseSize } from '../../image/create.js';
+import { mountImage, umountImage } from '../../image/mount.js';
+import { escapeControl } from '../../util/escape.js';
+import type { CliContext } from '../context.js';
+
+function requireRoot(): void {
+  if (process.getuid?.() !== 0) throw new EnvironmentError('image commands must run as root', { hint: 'run it with sudo' });
+}
+
+export function registerImageCommands(program: Command, ctx: () => CliContext): void {
+  const image = program.command('image').description('managed Btrfs systems in loop images');
+  image.command('create').argument('<file>', 'the image file to create (sparse)')
+    .option('--size <size>', 'image size', '4G')
+    .option('--suite <suite>', 'Debian suite', 'bookworm')
+    .option('--include <packages>', 'extra packages, comma-separated', '')
+    .option('--mirror <url>', 'Debian mirror for mmdebstrap')
+    .option('--bootable', 'a GPT disk with an ESP and GRUB, bootable under UEFI')
+    .description('create an image holding a managed Debian system')
+    .action(async (file: string, opts: { size: string; suite: string; include: string; mirror?: string; bootable?: boolean }) => {
+      requireRoot();
+      const include = opts.include.split(',').map((p) => p.trim()).filter(Boolean);
+      const bootable = opts.bootable ? await (await import('../bootableHooks.js')).bootableHooks() : undefined;
+      const created = await createImage({
+        file, sizeBytes: parseSize(opts.size), suite: opts.suite, include,
+        ...(opts.mirror ? { mirror: opts.mirror } : {}),
+        ...(bootable ? { bootable } : {}),
+      });
+      const c = ctx();
+      if (c.options.json) c.print(JSON.stringify(created));
+      else c.note(`Created ${escapeControl(created.file)} (file system ${created.uuid}): snapshot 1 is the default.`);
+    });
+  image.command('mount').argument('<file>').argument('<dir>')
+    .description('mount an image as a booted system sees itself')
+    .action(async (file: string, dir: string) => {
+      requireRoot();
+      const mounted = await mountImage(file, dir);
+      ctx().note(`Mounted ${escapeControl(file)} at ${escapeControl(mounted.dir)} (${mounted.devices.join(', ')}).`);
+    });
+  image.command('umount').alias('unmount').argument('<dir>')
+    .description('unmount an image mounted with image mount and detach its loop devices')
+    .action(async (dir: string) => {
+      requireRoot();
+      await umountImage(dir);
+      ctx().note(`Unmounted ${escapeControl(dir)}.`);
+    });
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/** transactional-update: the command line. Parses, dispatches, and maps errors to exit codes. */
+import { Command, CommanderError, Option } from 'commander';
+import { TuError } from '../errors.js';
+import { escapeControl } from '../util/escape.js';
+import { configureLog, log } from '../util/log.js';
+import { normalizeArguments, parseContinue } from './argv.js';
+import { makeContext, type CliContext, type GlobalOptions } from './context.js';
+import { registerImageCommands } from './commands/image.js';
+import { registerSnapshotCommands } from './commands/snapshots.js';
+import { registerTransactionalCommands } from './commands/transactional.js';
+import { registerExtensionCommands } from './extensions.js';
+
+export const VERSION = '0.1.0';
+
+export function buildProgram(argv: string[]): { program: Command; context: () => CliContext } {
+  let context: CliContext | undefined;
+  const program = new Command('transactional-update');
+  program
+    .description('Atomic updates of a Btrfs-rooted system in snapshots, with a manifest of what each changed.')
+    .version(VERSION, '-V, --version')
+    .option('--root <dir>', 'operate on the system mounted at <dir> instead of /', '/')
+    .option('--json', 'machine-readable output', false)
+    .option('-q, --quiet', 'print only errors', false)
+    .option('-v, --verbose', 'print every step and command', false)
+    .option('-n, --non-interactive', 'never ask; package managers answer with their defaults', false)
+    .option('-i, --interactive', 'let package managers ask (on a terminal)', false)
+    .addOption(new Option('-c, --continue [number]', 'continue from snapshot N, or from the default when no number follows'))
+    .option('-d, --drop-if-no-change', 'discard the snapshot when nothing changed', false)
+    .option('-k, --keep', 'keep a failed snapshot (read-only, not default, marked failed)', false)
+    .option('--description <text>', 'description of the new snapshot')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  const ctx = () => {
+    if (!context) {
+      const raw = program.opts<Record<string, unknown>>();
+      const options: GlobalOptions = {
+        root: String(raw.root ?? '/'),
+        json: Boolean(raw.json),
+        quiet: Boolean(raw.quiet),
+        verbose: Boolean(raw.verbose),
+        nonInteractive: Boolean(raw.nonInteractive),
+        interactive: Boolean(raw.interactive),
+        ...(raw.continue !== undefined ? { continue: parseContinue(String(raw.continue)) } : {}),
+        dropIfNoChange: Boolean(raw.dropIfNoChange),
+        keep: Boolean(raw.keep),
+        ...(raw.description !== undefined ? { description: String(raw.description) } : {}),
+      };
+      configureLog({ verbose: options.verbose, quiet: options.quiet });
+      context = makeContext(options, argv);
+    }
+    return context;
+  };
+  program.hook('preAction', () => {
+    const raw = program.opts<Record<string, unknown>>();
+    if (raw.continue !== undefined && raw.continue !== 'default' && !/^\d+$/.test(String(raw.continue))) {
+      throw new CommanderError(2, 'tu.continue', `error: invalid --continue value '${escapeControl(String(raw.continue))}'`);
+    }
+    ctx();
+  });
+  registerTransactionalCommands(program, ctx);
+  registerSnapshotCommands(program, ctx);
+  registerImageCommands(program, ctx);
+  registerExtensionCommands(program, ctx);
+  for (const command of program.commands) applyExitOverride(command);
+  return { program, context: ctx };
+}
+
+function applyExitOverride(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) applyExitOverride(sub);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = normalizeArguments(argv);
+  const { program } = buildProgram(args);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    return handleError(error, args.includes('-v') || args.includes('--verbose'));
+  }
+}
+
+function handleError(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    if (error.code === 'tu.continue') process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof TuError) {
+    process.stderr.write(`transactional-update: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+    if (verbose && error.detail) process.stderr.write(`${error.detail}\n`);
+    log.detail(`error: ${error.message}${error.detail ? `\n${error.detail}` : ''}`);
+    return error.exitCode;
+  }
+  process.stderr.write(`transactional-update: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return 1;
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly || process.argv[1]?.endsWith('/transactional-update')) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

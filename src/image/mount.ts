@@ -1,0 +1,78 @@
+/**
+ * `image mount` / `image umount`: a managed image mounted the way a booted system sees itself —
+ * the default snapshot at <dir>, /.snapshots and the separate subvolumes as its fstab says,
+ * the ESP at /boot/efi — through loop devices of its own (never UUID= look-ups, which could
+ * find another image with the same UUID).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { TuError, UsageError } from '../errors.js';
+import { run } from '../util/exec.js';
+import { parseFstab } from './layout.js';
+import { attachLoop, attachPartitions, detachLoop, fileSystemUuid, readPartitions } from './loop.js';
+
+export interface MountedImage {
+  dir: string;
+  devices: string[];
+}
+
+export async function mountImage(file: string, dirArg: string): Promise<MountedImage> {
+  const dir = resolve(dirArg);
+  if (!existsSync(file)) throw new UsageError(`${file} does not exist`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a directory`);
+  if ((await mountsUnder(dir)).length > 0) throw new TuError(`${dir} is already a mount point`, { hint: `unmount it first: transactional-update image umount ${dir}` });
+
+  const partitioned = (await readPartitions(file)).length > 0;
+  const devices = partitioned ? await attachPartitions(file) : [await attachLoop(file)];
+  const btrfsDevice = devices.at(-1)!;
+  const espDevice = partitioned ? devices[0] : undefined;
+  try {
+    await run('mount', [btrfsDevice, dir]);
+    const uuid = await fileSystemUuid(btrfsDevice);
+    const espUuid = espDevice ? await fileSystemUuid(espDevice) : undefined;
+    const fstab = parseFstab(readFileSync(join(dir, 'etc/fstab'), 'utf8'));
+    for (const entry of fstab) {
+      if (entry.target === '/') continue;
+      const device = entry.spec === `UUID=${uuid}` ? btrfsDevice : espUuid && entry.spec === `UUID=${espUuid}` ? espDevice : undefined;
+      if (!device) continue;
+      const options = entry.options.split(',').filter((o) => o !== 'defaults' && o !== 'nofail');
+      await run('mount', ['-t', entry.fstype, ...(options.length ? ['-o', options.join(',')] : []), device, join(dir, entry.target)]);
+    }
+  } catch (error) {
+    await unmountTree(dir);
+    for (const d of devices) await detachLoop(d);
+    throw error;
+  }
+  return { dir, devices };
+}
+
+export async function umountImage(dirArg: string): Promise<void> {
+  const dir = resolve(dirArg);
+  const mounts = await mountsUnder(dir);
+  if (mounts.length === 0) throw new UsageError(`nothing is mounted at ${dir}`);
+  const loops = [...new Set(mounts.map((m) => m.source.replace(/\[.*\]$/, '')).filter((s) => /^\/dev\/loop\d+$/.test(s)))];
+  await unmountTree(dir);
+  for (const loop of loops) await detachLoop(loop);
+}
+
+interface MountRow {
+  target: string;
+  source: string;
+}
+
+export async function mountsUnder(dir: string): Promise<MountRow[]> {
+  const { stdout, exitCode } = await run('findmnt', ['-J', '-l', '-o', 'TARGET,SOURCE'], { reject: false });
+  if (exitCode !== 0) return [];
+  const rows = (JSON.parse(stdout) as { filesystems: MountRow[] }).filesystems;
+  return rows.filter((r) => r.target === dir || r.target.startsWith(`${dir}/`));
+}
+
+/** Unmount everything at and below dir, deepest first. */
+async function unmountTree(dir: string): Promise<void> {
+  const mounts = (await mountsUnder(dir)).map((m) => m.target).sort((a, b) => b.length - a.length);
+  for (const target of mounts) await run('umount', [target], { reject: false });
+  const left = await mountsUnder(dir);
+  if (left.length > 0) {
+    for (const m of left.sort((a, b) => b.target.length - a.target.length)) await run('umount', ['--lazy', m.target], { reject: false });
+  }
+}

@@ -1,0 +1,58 @@
+/** Checks before a transaction starts: no nesting, namespaces and mounts work, enough space. */
+import { EnvironmentError, TuError } from '../errors.js';
+import * as btrfs from '../btrfs/btrfs.js';
+import { run } from '../util/exec.js';
+
+export const MIN_DATA_FREE = 512 * 1024 ** 2;
+export const MIN_METADATA_FREE = 64 * 1024 ** 2;
+
+export function refuseNesting(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.TRANSACTIONAL_UPDATE) {
+    throw new EnvironmentError('already inside a transaction (TRANSACTIONAL_UPDATE is set)', {
+      hint: 'run transactional-update on the host, not inside a transaction',
+    });
+  }
+}
+
+/**
+ * Refuse where the tool cannot work, saying which facility is missing — never because a
+ * container was merely detected (our own machines look like containers).
+ */
+export async function checkNamespaces(): Promise<void> {
+  const probe = await run('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private', '--', 'mount', '-t', 'tmpfs', 'tu-probe', '/mnt'], { reject: false });
+  if (probe.exitCode !== 0) {
+    const what = /unshare failed/.test(probe.stderr) ? 'create mount and PID namespaces' : 'mount file systems in a new namespace';
+    throw new EnvironmentError(`this system does not let transactional-update ${what}`, {
+      hint: 'run it as root on the host, or give the container CAP_SYS_ADMIN',
+      detail: probe.stderr,
+    });
+  }
+}
+
+export interface SpaceVerdict {
+  ok: boolean;
+  missingData: number;
+  missingMetadata: number;
+}
+
+export function judgeSpace(space: btrfs.SpaceReport, need = { data: MIN_DATA_FREE, metadata: MIN_METADATA_FREE }): SpaceVerdict {
+  const missingData = Math.max(0, need.data - space.dataFree);
+  const missingMetadata = Math.max(0, need.metadata - space.metadataFree);
+  return { ok: missingData === 0 && missingMetadata === 0, missingData, missingMetadata };
+}
+
+export async function checkFreeSpace(path: string): Promise<void> {
+  const verdict = judgeSpace(await btrfs.freeSpace(path));
+  if (!verdict.ok) {
+    const parts = [];
+    if (verdict.missingData) parts.push(`${mib(verdict.missingData)} of data space`);
+    if (verdict.missingMetadata) parts.push(`${mib(verdict.missingMetadata)} of metadata space`);
+    throw new TuError(`not enough free space: ${parts.join(' and ')} missing`, {
+      hint: "free space, e.g. with 'transactional-update cleanup'",
+    });
+  }
+}
+
+function mib(bytes: number): string {
+  return `${Math.ceil(bytes / 1024 ** 2)} MiB`;
+}
