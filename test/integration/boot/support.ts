@@ -18,6 +18,8 @@ export const NEEDS = { root: true, loop: true, btrfs: true, commands: ['mkfs.btr
 
 export interface TestSystem {
   dir: string;
+  /** Unmount the root and mount snapshot N in its place, as a reboot into N would. */
+  rebootInto(number: number): Promise<void>;
   device: string;
   /** The top level (subvolid 5) mounted. */
   top: string;
@@ -72,12 +74,13 @@ export async function makeTestSystem(options: { esp?: boolean } = {}): Promise<T
     await run('btrfs', ['subvolume', 'set-default', store.paths(1).snapshot]);
 
     const root = join(dir, 'root');
-    await mount(['-o', 'subvol=/@/.snapshots/1/snapshot', device], root);
-    own.push(root);
-    await mount(['-o', 'subvol=/@/.snapshots', device], join(root, '.snapshots'));
-    own.push(join(root, '.snapshots'));
-    await mount(['-o', 'subvol=/@/var', device], join(root, 'var'));
-    own.push(join(root, 'var'));
+    const mountRoot = async (number: number) => {
+      own.push(root, join(root, '.snapshots'), join(root, 'var'));
+      await mount(['-o', `subvol=/@/.snapshots/${number}/snapshot`, device], root);
+      await mount(['-o', 'subvol=/@/.snapshots', device], join(root, '.snapshots'));
+      await mount(['-o', 'subvol=/@/var', device], join(root, 'var'));
+    };
+    await mountRoot(1);
     let espUuid: string | undefined;
     if (options.esp) {
       // This kernel has no vfat, so the ESP is a tmpfs here; the FAT volume id is a real one.
@@ -87,8 +90,17 @@ export async function makeTestSystem(options: { esp?: boolean } = {}): Promise<T
       own.push(join(root, 'boot/efi'));
       await mount(['-t', 'tmpfs', 'esp'], join(root, 'boot/efi'));
     }
-    const system = await openSystem(root);
-    return { dir, device, top, root, fsUuid: uuid.trim(), espUuid, system, cleanup };
+    const t: TestSystem = {
+      dir, device, top, root, fsUuid: uuid.trim(), espUuid, system: await openSystem(root), cleanup,
+      async rebootInto(number: number) {
+        for (const target of [join(root, 'boot/efi'), join(root, 'var'), join(root, '.snapshots'), root]) {
+          await run('umount', [target], { reject: false });
+        }
+        await mountRoot(number);
+        t.system = await openSystem(root);
+      },
+    };
+    return t;
   } catch (error) {
     await cleanup();
     throw error;
