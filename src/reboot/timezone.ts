@@ -123,12 +123,12 @@ export function addDays(date: { year: number; month: number; day: number }, days
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() };
 }
 
-/** "2026-03-29 03:00 CEST" — an instant as people in the zone read it. */
+/** "2026-03-29 03:00 +02:00" — an instant as read in the zone, with its UTC offset. */
 export function formatInZone(instant: Date, timeZone: string): string {
   const w = wallTimeAt(instant, timeZone);
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
-    .formatToParts(instant)
-    .find((p) => p.type === 'timeZoneName')?.value;
+  const offsetMinutes = Math.round(offsetAt(instant.getTime(), timeZone) / 60_000);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}${name ? ` ${name}` : ''}`;
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} ${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }

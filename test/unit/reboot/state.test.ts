@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  clearPendingReboot,
+  markSignalled,
+  pendingFromState,
+  readPendingReboot,
+  rebootStatePath,
+  recordRebootLevel,
+} from '../../../src/reboot/state.js';
+
+const dirs: string[] = [];
+function stateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tu-state-'));
+  dirs.push(dir);
+  return join(dir, 'var/lib/transactional-update');
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const NOW = new Date('2026-11-22T04:00:00Z');
+
+describe('reboot state', () => {
+  it('records and reads the level a snapshot needs, creating the state directory', () => {
+    const dir = stateDir();
+    expect(readPendingReboot(dir)).toBeUndefined();
+    recordRebootLevel(dir, 5, 'kexec', { now: NOW });
+    expect(readPendingReboot(dir)).toEqual({ snapshot: 5, level: 'kexec', recordedAt: '2026-11-22T04:00:00.000Z' });
+    expect(JSON.parse(readFileSync(rebootStatePath(dir), 'utf8'))).toMatchObject({ snapshot: 5, level: 'kexec' });
+  });
+
+  it('adds up levels when a transaction continues the pending snapshot, replaces otherwise', () => {
+    const dir = stateDir();
+    recordRebootLevel(dir, 5, 'kexec', { now: NOW });
+    expect(recordRebootLevel(dir, 6, 'soft-reboot', { base: 5, now: NOW }).level).toBe('kexec');
+    expect(recordRebootLevel(dir, 7, 'soft-reboot', { base: 4, now: NOW }).level).toBe('soft-reboot');
+    expect(recordRebootLevel(dir, 8, 'soft-reboot', { now: NOW }).level).toBe('soft-reboot');
+  });
+
+  it('marks a signalled snapshot once, and clears', () => {
+    const dir = stateDir();
+    recordRebootLevel(dir, 5, 'reboot', { now: NOW });
+    markSignalled(dir, 4, 'notify', NOW);
+    expect(readPendingReboot(dir)!.signalled).toBeUndefined();
+    markSignalled(dir, 5, 'notify', NOW);
+    expect(readPendingReboot(dir)!.signalled).toEqual({ method: 'notify', at: '2026-11-22T04:00:00.000Z' });
+    clearPendingReboot(dir);
+    expect(existsSync(rebootStatePath(dir))).toBe(false);
+    clearPendingReboot(dir);
+  });
+
+  it('refuses a damaged file with a hint, instead of guessing', () => {
+    const dir = stateDir();
+    recordRebootLevel(dir, 5, 'reboot', { now: NOW });
+    writeFileSync(rebootStatePath(dir), '{"snapshot": 5, "level": "hard"}');
+    expect(() => readPendingReboot(dir)).toThrow(`${rebootStatePath(dir)} is damaged`);
+  });
+
+  it('is pending only while the next boot is not the running snapshot', () => {
+    const record = { snapshot: 5, level: 'soft-reboot' as const, recordedAt: NOW.toISOString() };
+    expect(pendingFromState(record, { booted: 4, nextBoot: 5 })).toBe(record);
+    expect(pendingFromState(record, { booted: 5, nextBoot: 5 })).toBeUndefined();
+    expect(pendingFromState(undefined, { booted: 4, nextBoot: 4 })).toBeUndefined();
+    // A rollback made 3 the next boot: no record for it, so a full reboot.
+    expect(pendingFromState(record, { booted: 4, nextBoot: 3 })).toEqual({ snapshot: 3, level: 'reboot', recordedAt: '' });
+  });
+});
