@@ -4,7 +4,6 @@
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { parseInfo } from '../snapshots/infoXml.js';
-import type { PackageManagerName } from '../pkg/types.js';
 import { compareEtc, comparePackages, compareTrees, bytesOfPatches, layoutOf, type SnapshotTrees } from './compare.js';
 import { DEFAULT_CONFIG_CAPS, type ConfigCaps } from './configPolicy.js';
 import { MANIFEST_SCHEMA_VERSION } from './validate.js';
@@ -45,12 +44,11 @@ export async function buildManifest(input: BuildManifestInput): Promise<Manifest
   const { store, base, number } = input;
   const caps = input.caps ?? DEFAULT_CONFIG_CAPS;
   const next = layoutOf(store, number);
-  const manager = (input.provenance.packageManager ?? 'apt') as PackageManagerName;
   const description = input.description ?? readDescription(store, number);
 
   if (base === null) {
     return assemble(input, description, {
-      packages: await comparePackages(undefined, next.root, manager),
+      packages: await comparePackages(undefined, next.root),
       files: [],
       config: [],
       outsideEtc: [],
@@ -67,7 +65,7 @@ export async function buildManifest(input: BuildManifestInput): Promise<Manifest
     ? await compareEtc(before.etc!, etcStart, { ...caps, perSnapshotBytes: Math.max(0, caps.perSnapshotBytes - bytesOfPatches(transaction.config)) })
     : { files: [], config: [] };
   return assemble(input, description, {
-    packages: await comparePackages(before.root, next.root, manager),
+    packages: await comparePackages(before.root, next.root),
     files: transaction.files,
     config: transaction.config,
     outsideEtc: outside.files,
@@ -82,7 +80,7 @@ export async function buildManifest(input: BuildManifestInput): Promise<Manifest
 export async function computeManifestOnDemand(
   store: ManifestStore,
   number: number,
-  options: { manager?: PackageManagerName; caps?: ConfigCaps } = {},
+  options: { caps?: ConfigCaps } = {},
 ): Promise<Manifest> {
   const base = previousSnapshot(store, number);
   const info = readInfo(store, number);
@@ -102,7 +100,7 @@ export async function computeManifestOnDemand(
       endedAt: date,
       exitStatus: 0,
       baseNumber: base,
-      packageManager: options.manager ?? null,
+      packageManager: null,
     },
   });
   return { ...manifest, computedOnDemand: true };

@@ -6,9 +6,8 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeFileChanges } from './fileChanges.js';
-import { readInstalledPackages } from '../pkg/installed.js';
+import { findPackageDatabase, readInstalledPackages } from '../pkg/installed.js';
 import { compareFor, packageDelta } from '../pkg/delta.js';
-import type { PackageManagerName } from '../pkg/types.js';
 import { computeConfigChanges } from './configChanges.js';
 import type { ConfigCaps } from './configPolicy.js';
 import { isUnderEtc } from './summary.js';
@@ -74,15 +73,17 @@ export async function compareEtc(beforeEtc: string, afterEtc: string, caps: Conf
   return { files, config: await computeConfigChanges(beforeEtc, afterEtc, files, caps) };
 }
 
-/** Package changes from one root to another; before undefined means "nothing installed". */
-export async function comparePackages(
-  beforeRoot: string | undefined,
-  afterRoot: string,
-  manager: PackageManagerName,
-): Promise<PackageChange[]> {
+/**
+ * Package changes from one root to another, in the version order of the package database
+ * found in `afterRoot`; before undefined means "nothing installed". Two roots without any
+ * package database (bare test trees) have no package changes.
+ */
+export async function comparePackages(beforeRoot: string | undefined, afterRoot: string): Promise<PackageChange[]> {
+  const database = findPackageDatabase(afterRoot);
+  if (!database && (beforeRoot === undefined || !findPackageDatabase(beforeRoot))) return [];
   const before = beforeRoot === undefined ? [] : await readInstalledPackages(beforeRoot);
   const after = await readInstalledPackages(afterRoot);
-  return packageDelta(before, after, compareFor(manager));
+  return packageDelta(before, after, compareFor(database!.kind));
 }
 
 export function sortByPath<T extends { path: string }>(items: T[]): T[] {

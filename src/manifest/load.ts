@@ -2,7 +2,6 @@
  * The manifest of snapshot N for `show` and `rollback`: manifest.json when it exists;
  * otherwise computed now (snapshots made by snapper or an older tool) and stored for next time.
  */
-import type { PackageManagerName } from '../pkg/types.js';
 import { computeManifestOnDemand, type ManifestStore } from './build.js';
 import { recordManifest } from './record.js';
 import { readManifest } from './storeJson.js';
@@ -11,11 +10,11 @@ import type { Manifest } from './types.js';
 export async function loadManifest(
   store: ManifestStore,
   number: number,
-  options: { manager?: PackageManagerName; store?: boolean } = {},
+  options: { store?: boolean } = {},
 ): Promise<Manifest> {
   const existing = readManifest(store, number);
   if (existing) return existing;
-  const computed = await computeManifestOnDemand(store, number, { manager: options.manager });
+  const computed = await computeManifestOnDemand(store, number);
   if (options.store !== false) recordManifest(store, computed);
   return computed;
 }

@@ -3,7 +3,6 @@
  * snapshots themselves (root against root, etc against etc, package databases); no manifest
  * is needed.
  */
-import type { PackageManagerName } from '../pkg/types.js';
 import { comparePackages, compareTrees, layoutOf, type SnapshotTrees } from './compare.js';
 import { DEFAULT_CONFIG_CAPS, type ConfigCaps } from './configPolicy.js';
 import type { ConfigChange, FileChange, PackageChange } from './types.js';
@@ -21,12 +20,12 @@ export async function diffSnapshots(
   store: SnapshotTrees,
   from: number,
   to: number,
-  options: { manager?: PackageManagerName; caps?: ConfigCaps } = {},
+  options: { caps?: ConfigCaps } = {},
 ): Promise<SnapshotDiff> {
   const before = layoutOf(store, from);
   const after = layoutOf(store, to);
   const trees = await compareTrees(before, after, options.caps ?? DEFAULT_CONFIG_CAPS);
-  const packages = await comparePackages(before.root, after.root, options.manager ?? 'apt');
+  const packages = await comparePackages(before.root, after.root);
   const capped = trees.config.some((c) => c.withheld === 'capped');
   return { from, to, packages, files: trees.files, config: trees.config, ...(capped ? { truncated: { config: true } } : {}) };
 }

@@ -1,0 +1,34 @@
+/** `diff A B`: what differs between any two snapshots, in either direction. */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { TuError } from '../../errors.js';
+import { diffSnapshots } from '../../manifest/snapshotDiff.js';
+import type { CliContext } from '../context.js';
+import { diffJson, formatJson } from '../render/json.js';
+import { renderSnapshotDiff } from '../render/manifestText.js';
+import { makePalette, wantsColor } from '../render/palette.js';
+import { parseSnapshotNumber, requireSnapshot } from './show.js';
+
+export function registerDiffCommand(program: Command, ctx: () => CliContext): void {
+  program
+    .command('diff')
+    .description('show what differs from snapshot A to snapshot B')
+    .argument('<a>', 'snapshot number (from)')
+    .argument('<b>', 'snapshot number (to)')
+    .action(async (a: string, b: string) => diffCommand(ctx(), a, b));
+}
+
+export async function diffCommand(ctx: CliContext, aText: string, bText: string): Promise<void> {
+  const from = parseSnapshotNumber(aText);
+  const to = parseSnapshotNumber(bText);
+  const system = await ctx.system();
+  for (const number of [from, to]) {
+    const record = requireSnapshot(system.store, number);
+    if (record.inProgress || !existsSync(record.paths.snapshot)) {
+      throw new TuError(`snapshot ${number} is not a complete snapshot`, { hint: "see 'transactional-update list'" });
+    }
+  }
+  const diff = await diffSnapshots(system.store, from, to);
+  if (ctx.options.json) ctx.print(formatJson(diffJson(diff)));
+  else ctx.print(renderSnapshotDiff(diff, makePalette(wantsColor(process.stdout))));
+}

@@ -1,0 +1,42 @@
+/** `show N`: the whole manifest of snapshot N (computed on demand for snapshots others made). */
+import type { Command } from 'commander';
+import { SnapshotNotFoundError, TuError, UsageError } from '../../errors.js';
+import { escapeControl } from '../../util/escape.js';
+import { loadManifest } from '../../manifest/load.js';
+import type { SnapshotRecord, SnapshotStore } from '../../snapshots/store.js';
+import type { CliContext } from '../context.js';
+import { formatJson, showJson } from '../render/json.js';
+import { renderManifest } from '../render/manifestText.js';
+import { makePalette, wantsColor } from '../render/palette.js';
+
+export function registerShowCommand(program: Command, ctx: () => CliContext): void {
+  program
+    .command('show')
+    .description('show what a snapshot changed: packages, files, /etc diffs')
+    .argument('<number>', 'snapshot number')
+    .action(async (number: string) => showCommand(ctx(), number));
+}
+
+export async function showCommand(ctx: CliContext, text: string): Promise<void> {
+  const number = parseSnapshotNumber(text);
+  const system = await ctx.system();
+  const record = requireSnapshot(system.store, number);
+  if (record.inProgress) {
+    throw new TuError(`snapshot ${number} is a transaction still in progress (or one that crashed)`, {
+      hint: "its manifest is written when it completes; 'transactional-update cleanup' removes crashed ones",
+    });
+  }
+  const manifest = await loadManifest(system.store, number);
+  if (ctx.options.json) ctx.print(formatJson(showJson(manifest)));
+  else ctx.print(renderManifest(manifest, makePalette(wantsColor(process.stdout))));
+}
+
+export function parseSnapshotNumber(text: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(text)) throw new UsageError(`'${escapeControl(text)}' is not a snapshot number`);
+  return Number(text);
+}
+
+export function requireSnapshot(store: SnapshotStore, number: number): SnapshotRecord {
+  if (!store.has(number)) throw new SnapshotNotFoundError(number);
+  return store.read(number);
+}

@@ -1,0 +1,98 @@
+/**
+ * The sections show, diff and rollback share: packages with versions, files grouped by
+ * change, /etc diffs. Each returns lines; an empty list means "nothing to say".
+ */
+import { escapeControl } from '../../util/escape.js';
+import type { ConfigChange, FileChange, FileChangeKind, FileModification, PackageChange } from '../../manifest/types.js';
+import type { Palette } from './palette.js';
+import { displayFrom, displayPatchLine, displayPath } from './paths.js';
+import { renderTable } from './table.js';
+
+const PACKAGE_ORDER = ['installed', 'upgraded', 'downgraded', 'removed'] as const;
+
+export function renderPackages(packages: readonly PackageChange[], p: Palette, indent = '  '): string[] {
+  const sorted = [...packages].sort(
+    (a, b) => PACKAGE_ORDER.indexOf(a.change) - PACKAGE_ORDER.indexOf(b.change) || a.name.localeCompare(b.name) || a.arch.localeCompare(b.arch),
+  );
+  return renderTable(
+    sorted.map((pkg) => {
+      const colour = pkg.change === 'installed' ? p.added : pkg.change === 'removed' ? p.removed : p.changed;
+      const versions =
+        pkg.change === 'installed' ? (pkg.to ?? '') : pkg.change === 'removed' ? (pkg.from ?? '') : `${pkg.from ?? '?'} → ${pkg.to ?? '?'}`;
+      return [colour(pkg.change), escapeControl(pkg.name), escapeControl(pkg.arch), escapeControl(versions)];
+    }),
+    { indent },
+  );
+}
+
+const FILE_GROUPS: readonly { kind: FileChangeKind; label: string }[] = [
+  { kind: 'created', label: 'created' },
+  { kind: 'deleted', label: 'deleted' },
+  { kind: 'modified', label: 'modified' },
+  { kind: 'type-changed', label: 'type changed' },
+];
+
+const MODIFICATION_WORDS: readonly (keyof FileModification)[] = ['content', 'permissions', 'owner', 'group', 'xattrs', 'acl'];
+
+export function describeModification(modified: FileModification | undefined): string {
+  const words = MODIFICATION_WORDS.filter((key) => modified?.[key]);
+  return words.join(', ');
+}
+
+/** Files grouped by change; within a group sorted by path. */
+export function renderFiles(files: readonly FileChange[], p: Palette, indent = '  '): string[] {
+  const lines: string[] = [];
+  for (const group of FILE_GROUPS) {
+    const members = files.filter((f) => f.change === group.kind).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (members.length === 0) continue;
+    const colour = group.kind === 'created' ? p.added : group.kind === 'deleted' ? p.removed : p.changed;
+    lines.push(`${indent}${colour(group.label)} (${members.length})`);
+    for (const f of members) lines.push(`${indent}  ${displayPath(f)}${fileDetail(f, p)}`);
+  }
+  return lines;
+}
+
+function fileDetail(f: FileChange, p: Palette): string {
+  const parts: string[] = [];
+  const from = displayFrom(f);
+  if (from !== undefined) parts.push(`from ${from}`);
+  if (f.change === 'modified') {
+    const what = describeModification(f.modified);
+    if (what) parts.push(what);
+  }
+  if (f.change === 'type-changed' && (f.oldType || f.newType)) parts.push(`${f.oldType ?? '?'} → ${f.newType ?? '?'}`);
+  return parts.length ? `  ${p.dim(parts.join('; '))}` : '';
+}
+
+const WITHHELD_TEXT: Record<string, string> = {
+  'not-world-readable': 'content withheld: not world-readable',
+  binary: 'binary file, content not shown',
+  'too-large': 'diff too large to keep',
+  capped: 'not kept: the size cap for this snapshot was reached',
+};
+
+export function renderConfig(config: readonly ConfigChange[], p: Palette, indent = '  '): string[] {
+  const lines: string[] = [];
+  for (const c of config) {
+    if (c.patch === null) {
+      const why = WITHHELD_TEXT[c.withheld ?? ''] ?? `content not shown (${escapeControl(c.withheld ?? 'unknown')})`;
+      lines.push(`${indent}${p.heading(displayPath(c))} ${p.dim(`(${c.change}; ${why})`)}`);
+      continue;
+    }
+    for (const raw of c.patch.replace(/\n$/, '').split('\n')) lines.push(indent + colourPatchLine(displayPatchLine(raw), p));
+  }
+  return lines;
+}
+
+function colourPatchLine(line: string, p: Palette): string {
+  if (line.startsWith('+++') || line.startsWith('---')) return p.heading(line);
+  if (line.startsWith('@@')) return p.hunk(line);
+  if (line.startsWith('+')) return p.added(line);
+  if (line.startsWith('-')) return p.removed(line);
+  return line;
+}
+
+/** A titled section, or nothing when it has no lines. */
+export function section(title: string, lines: readonly string[], p: Palette): string[] {
+  return lines.length === 0 ? [] : ['', p.heading(title), ...lines];
+}
