@@ -3,8 +3,8 @@
  * (etc-merge, before services read /etc), and listed by status until then (pendingEtcEdits).
  *
  * "The previously running /etc" at boot is the previous snapshot's nested etc subvolume
- * (B/snapshot/etc): it stays as it was when B went down. B is the snapshot that booted before
- * (last-booted.json), or N's base from its manifest when that record is missing.
+ * (B/snapshot/etc): it stays as it was when B went down. B is the latest other snapshot of the
+ * boot history (booted.json), or N's base from its manifest when there is none.
  * Copies keep mode, owner and times; extended attributes and ACLs are not carried.
  */
 import {
@@ -29,7 +29,8 @@ import { defaultSnapshot, type System } from '../snapshots/system.js';
 import { log } from '../util/log.js';
 import { planEtcMerge, type EtcMergePlan } from './etcMergePlan.js';
 import { scanEtc, type EtcEntry } from './etcTree.js';
-import { ETC_MERGE_FILE, LAST_BOOTED_FILE, readJson, writeJson } from './state.js';
+import { lastBootedOtherThan, readBootHistory, recordBooted } from '../snapshots/bootHistory.js';
+import { ETC_MERGE_FILE, readJson, writeJson } from './state.js';
 
 export const RUNNING_SUFFIX = '.tu-running';
 
@@ -110,11 +111,10 @@ export function applyEtcMerge(plan: EtcMergePlan, runningDir: string, liveDir: s
   return { merged, conflicts };
 }
 
-/** The snapshot that ran before this boot. */
+/** The snapshot that ran before this boot: the boot history's latest other one, else N's base. */
 export function previousSnapshot(system: System, booted: number): number | undefined {
-  const last = readJson<{ snapshot: number }>(system.stateDir, LAST_BOOTED_FILE)?.snapshot;
-  if (last !== undefined && last !== booted) return last;
-  if (last === booted) return undefined;
+  const last = lastBootedOtherThan(readBootHistory(system.stateDir), booted, (n) => system.store.has(n));
+  if (last !== undefined) return last;
   try {
     const manifest = JSON.parse(readFileSync(system.store.paths(booted).manifest, 'utf8')) as { base?: number | null };
     return typeof manifest.base === 'number' ? manifest.base : undefined;
@@ -144,7 +144,7 @@ export async function mergeEtcAtBoot(system: System): Promise<EtcMergeReport | u
     for (const c of conflicts) log.warn(`/etc merge conflict: ${c.path} keeps snapshot ${booted}'s version${c.runningCopy ? `; the running one is ${c.runningCopy}` : ''}`);
   }
   if (existsSync(n.etcStart)) await btrfs.deleteSubvolume(n.etcStart);
-  writeJson(system.stateDir, LAST_BOOTED_FILE, { snapshot: booted, at: new Date().toISOString() });
+  recordBooted(system.stateDir, booted);
   return report;
 }
 

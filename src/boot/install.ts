@@ -141,3 +141,35 @@ function offlineSystem(top: string, snapshotsFsPath: string): System {
     booted: undefined,
   };
 }
+
+/**
+ * `bootloader`: rebuild BOOTX64.EFI and the stubs on this system's ESP from the booted
+ * snapshot's GRUB modules (the ESP is found by the volume id recorded at install time).
+ */
+export async function reinstallBootloader(system: System): Promise<void> {
+  const { withTopLevel } = await import('./topLevel.js');
+  const { hasGrubDir, readBootSettings } = await import('./settings.js');
+  await withTopLevel(system, async (top) => {
+    if (!hasGrubDir(top)) {
+      throw new TuError('this system has no transactional-update boot loader to reinstall', {
+        hint: "bootable systems come from 'transactional-update image create --bootable'",
+      });
+    }
+    const settings = readBootSettings(top);
+    const found = settings.espUuid ? await run('blkid', ['-U', settings.espUuid], { reject: false }) : undefined;
+    const device = found?.stdout.trim();
+    if (!device) throw new TuError(`the ESP (volume id ${settings.espUuid ?? 'unknown'}) was not found`, { hint: 'is the disk attached?' });
+    const work = mkdtempSync(join(tmpdir(), 'tu-esp-'));
+    try {
+      const efi = await buildEfiImage(work, settings.fsUuid, system.root);
+      const stub = join(work, 'grub.cfg');
+      writeFileSync(stub, espStub(settings.fsUuid));
+      await writeEsp(device, [
+        { path: `${ESP_BOOT_DIR}/${ESP_BOOT_FILE}`, source: efi },
+        { path: `${ESP_DEBIAN_DIR}/grub.cfg`, source: stub },
+      ]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+}

@@ -12,7 +12,6 @@ export const BAD_SETS_FILE = 'bad-package-sets.json';
 export const HEALTH_FILE = 'health.json';
 export const FAILURE_REBOOT_FILE = 'health-reboot.json';
 export const ETC_MERGE_FILE = 'etc-merge.json';
-export const LAST_BOOTED_FILE = 'last-booted.json';
 
 export function readJson<T>(stateDir: string, name: string): T | undefined {
   const file = join(stateDir, name);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeEtcAtBoot, pendingEtcEdits, readEtcMergeReport } from '../../../src/boot/etcMerge.js';
 import { setDefaultSnapshot } from '../../../src/snapshots/system.js';
+import { recordBooted } from '../../../src/snapshots/bootHistory.js';
 import { requireMachine } from '../../support/requirements.js';
 import { addSnapshot, makeTestSystem, NEEDS, type TestSystem } from './support.js';
 
@@ -43,9 +44,9 @@ describe.skipIf(skip)('/etc merge at boot (check 4)', () => {
 
   it('merges them at boot into snapshot 2 and reports the conflict', async () => {
     // What the boot of snapshot 1 recorded; then the reboot into 2.
-    const { writeJson, LAST_BOOTED_FILE } = await import('../../../src/boot/state.js');
-    writeJson(t.system.stateDir, LAST_BOOTED_FILE, { snapshot: 1, at: '2026-11-22T04:00:00Z' });
+    recordBooted(t.system.stateDir, 1);
     await t.rebootInto(2);
+    recordBooted(t.system.stateDir, 2); // the CLI records the booted snapshot when it opens the system
     expect(t.system.booted).toBe(2);
     const report = await mergeEtcAtBoot(t.system);
     const etc = (name: string) => readFileSync(join(t.root, 'etc', name), 'utf8');
