@@ -4,7 +4,7 @@
  * the ESP at /boot/efi — through loop devices of its own (never UUID= look-ups, which could
  * find another image with the same UUID).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TuError, UsageError } from '../errors.js';
 import { run } from '../util/exec.js';
@@ -19,7 +19,8 @@ export interface MountedImage {
 export async function mountImage(file: string, dirArg: string): Promise<MountedImage> {
   const dir = resolve(dirArg);
   if (!existsSync(file)) throw new UsageError(`${file} does not exist`);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a directory`);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  if (!statSync(dir).isDirectory()) throw new UsageError(`${dir} is not a directory`);
   if ((await mountsUnder(dir)).length > 0) throw new TuError(`${dir} is already a mount point`, { hint: `unmount it first: transactional-update image umount ${dir}` });
 
   const partitioned = (await readPartitions(file)).length > 0;

@@ -13,6 +13,7 @@ import { parseInfo, serializeInfo, type SnapshotInfo } from './infoXml.js';
 export const MARKER_KEY = 'transactional-update';
 export const IN_PROGRESS_KEY = 'transactional-update-in-progress';
 export const FAILED_KEY = 'transactional-update-failed';
+const HIGH_WATER_FILE = 'transactional-update.last-number';
 
 export interface SnapshotPaths {
   dir: string;
@@ -96,7 +97,9 @@ export class SnapshotStore {
    */
   reserve(info: Omit<SnapshotInfo, 'num'>): number {
     for (;;) {
-      const next = (this.numbers().at(-1) ?? 0) + 1;
+      // Numbers are never reused, even after the highest snapshot was deleted: a high-water
+      // mark beside the snapshots remembers the last one handed out.
+      const next = Math.max(this.numbers().at(-1) ?? 0, this.highWater()) + 1;
       try {
         mkdirSync(this.paths(next).dir);
       } catch (error) {
@@ -104,7 +107,17 @@ export class SnapshotStore {
         throw error;
       }
       this.writeInfo({ ...info, num: next });
+      writeFileAtomic(join(this.dir, HIGH_WATER_FILE), `${next}\n`);
       return next;
+    }
+  }
+
+  private highWater(): number {
+    try {
+      const n = Number(readFileSync(join(this.dir, HIGH_WATER_FILE), 'utf8').trim());
+      return Number.isInteger(n) && n > 0 ? n : 0;
+    } catch {
+      return 0;
     }
   }
 
