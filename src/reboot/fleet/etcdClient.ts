@@ -1,5 +1,6 @@
 /** An etcd client from the configuration alone (endpoints, TLS files, user and password). */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import {
   Etcd3,
   EtcdAuthenticationFailedError,
@@ -33,10 +34,32 @@ export function connectEtcd(settings: EtcdSettings): Etcd3 {
         : {}),
     };
   }
+  if (settings.endpoints.some((e) => e.startsWith('https:') && isIP(new URL(e).hostname.replace(/^\[|\]$/g, '')) !== 0)) {
+    silenceIpServernameWarning();
+  }
   if (settings.user !== undefined && settings.password !== undefined) {
     options.auth = { username: settings.user, password: settings.password };
   }
   return new Etcd3(options);
+}
+
+/**
+ * grpc-js (1.14, channel-credentials.js) passes the host as the TLS server name even when
+ * it is an IP address, and Node then warns DEP0123 on every run. Server names do not apply
+ * to IP addresses (RFC 6066) and the certificate is still checked against the IP, so
+ * that one warning is dropped; every other warning passes through.
+ */
+let ipWarningSilenced = false;
+function silenceIpServernameWarning(): void {
+  if (ipWarningSilenced) return;
+  ipWarningSilenced = true;
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((...args: unknown[]) => {
+    const [, typeOrOptions, code] = args;
+    const warningCode = typeof typeOrOptions === 'object' && typeOrOptions !== null ? (typeOrOptions as { code?: unknown }).code : code;
+    if (warningCode === 'DEP0123') return;
+    emitWarning(...args);
+  }) as typeof process.emitWarning;
 }
 
 function readTlsFile(path: string, key: string): Buffer {
@@ -93,6 +116,8 @@ export function shortReason(error: unknown): string {
   if (isBrokenCircuit(error)) return 'repeated failures; the client pauses a few seconds before trying again';
   const text = error.message.split('\n')[0] ?? '';
   const lastError = /Last error: (?:Error: )?(.*?)\.? Resolution note/.exec(text);
+  // grpc-js reports "Last error: null" when the login call's channel failed to connect.
+  if (lastError?.[1] === 'null') return 'no connection could be established (refused, or the TLS handshake failed)';
   if (lastError?.[1]) return lastError[1];
   return text.replace(/^\d+ [A-Z_]+: /, '').trim() || error.name;
 }

@@ -3,7 +3,7 @@
  * throw-away tsconfig that follows only the CLI's imports (other people's half-done files
  * elsewhere in src/ cannot break it), and run as separate node processes.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ResultPromise } from 'execa';
 import { run, spawn, type RunResult } from '../../../../src/util/exec.js';
@@ -14,8 +14,26 @@ export const FLEET_MAIN = join(OUT, 'cli', 'fleetMain.js');
 
 let built: Promise<void> | undefined;
 
+/** The sources the CLI is compiled from; the build is skipped when none is newer than it. */
+const SOURCES = ['src/cli/fleetMain.ts', 'src/cli/commands/fleet.ts', 'src/reboot/fleet', 'src/config', 'src/util', 'src/errors.ts'];
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+function isFresh(): boolean {
+  try {
+    return statSync(FLEET_MAIN).mtimeMs > Math.max(...SOURCES.map((s) => newestMtime(join(REPO, s))));
+  } catch {
+    return false;
+  }
+}
+
 export function buildFleetCli(): Promise<void> {
   built ??= (async () => {
+    if (isFresh()) return;
     mkdirSync(join(REPO, '.tmp'), { recursive: true });
     const tsconfig = join(REPO, '.tmp', 'tsconfig.fleet.json');
     writeFileSync(
