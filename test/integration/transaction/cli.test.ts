@@ -1,0 +1,109 @@
+/**
+ * Clear refusals and the less common transaction forms: not root, not Btrfs, no /.snapshots,
+ * unknown numbers and commands, nesting; shell from stdin; --continue; descriptions.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { requireRootAndLoop } from '../../support/requirements.js';
+import { CLI_PATH, cli, cliEnvironment, withTestSystem } from '../../support/system.js';
+import { makeTestDir } from '../../support/tmp.js';
+import { defaultNumber, dpkgInstalled, snapshotDir, snapshotNumbers } from './support.js';
+
+const skip = requireRootAndLoop(['setpriv']);
+
+describe.skipIf(skip)('command line refusals', () => {
+  it('exits 2 on unknown commands and options, 1 with one line for unusable systems', async () => {
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
+    const badOption = await cli(['list', '--frob']);
+    expect(badOption.exitCode).toBe(2);
+
+    const notRoot = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI_PATH, 'list'], {
+      env: cliEnvironment(), extendEnv: false, reject: false,
+    });
+    expect(notRoot.exitCode).toBe(1);
+    expect(notRoot.stderr.trim()).toBe('transactional-update: transactional-update must run as root (run it with sudo)');
+
+    const dir = await makeTestDir('plain');
+    try {
+      const notBtrfs = await cli(['--root', dir, 'list']);
+      expect(notBtrfs.exitCode).toBe(1);
+      expect(notBtrfs.stderr).toMatch(/is not a mount point|not Btrfs/);
+      expect(notBtrfs.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses unknown snapshots, nesting and a missing /.snapshots on a real system', async () => {
+    await withTestSystem(async (sys) => {
+      const missing = await sys.tu(['rollback', '42', '--yes']);
+      expect(missing.exitCode).toBe(1);
+      expect(missing.stderr).toMatch(/snapshot 42 does not exist/);
+      const notNumber = await sys.tu(['rollback', 'abc', '--yes']);
+      expect(notNumber.exitCode).toBe(2);
+
+      const nested = await sys.tu(['run', 'true'], { env: { TRANSACTIONAL_UPDATE: 'true' } });
+      expect(nested.exitCode).toBe(1);
+      expect(nested.stderr).toMatch(/already inside a transaction/);
+
+      // A nested call from inside a transaction is refused too (the chroot sets the variable).
+      const inside = await sys.tu(['run', 'sh', '-c', 'test "$TRANSACTIONAL_UPDATE" = true']);
+      expect(inside.exitCode).toBe(0);
+
+      await execa('umount', [join(sys.root, '.snapshots')]);
+      try {
+        const noSnapshots = await sys.tu(['list']);
+        expect(noSnapshots.exitCode).toBe(1);
+        expect(noSnapshots.stderr).toMatch(/\.snapshots is not mounted/);
+      } finally {
+        const uuid = (await execa('findmnt', ['-n', '-o', 'SOURCE', sys.root])).stdout.replace(/\[.*$/, '');
+        await execa('mount', ['-o', 'subvol=/@/.snapshots', uuid, join(sys.root, '.snapshots')]);
+      }
+    });
+  });
+
+  it('runs a shell reading stdin, continues from the default, and describes snapshots by their command', async () => {
+    await withTestSystem(async (sys) => {
+      const shell = await sys.tu(['shell'], { input: 'echo from-shell > /etc/tu-shell\nexit 0\n' });
+      expect(shell.exitCode, shell.stderr).toBe(0);
+      const first = snapshotNumbers(sys.root).at(-1)!;
+      expect(readFileSync(join(snapshotDir(sys.root, first), 'etc/tu-shell'), 'utf8')).toBe('from-shell\n');
+
+      const failing = await sys.tu(['shell'], { input: 'touch /etc/tu-nope\nexit 7\n' });
+      expect(failing.exitCode).toBe(7);
+      expect(snapshotNumbers(sys.root)).toEqual([1, first]);
+
+      // -c without a number continues from the default: the shell's file stays.
+      const cont = await sys.tu(['-c', 'pkg', 'install', 'tu-hello']);
+      expect(cont.exitCode, cont.stderr).toBe(0);
+      const second = snapshotNumbers(sys.root).at(-1)!;
+      const secondRoot = join(snapshotDir(sys.root, second), 'snapshot');
+      expect(readFileSync(join(secondRoot, 'etc/tu-shell'), 'utf8')).toBe('from-shell\n');
+      expect(dpkgInstalled(secondRoot).get('tu-hello')).toBe('1.0');
+      expect(await defaultNumber(sys.root)).toBe(second);
+      expect(readFileSync(join(snapshotDir(sys.root, second), 'info.xml'), 'utf8')).toMatch(/<description>pkg install tu-hello<\/description>/);
+
+      // Without -c the base is the booted snapshot: neither change is there.
+      const fresh = await sys.tu(['--description', 'my words', 'run', 'true']);
+      expect(fresh.exitCode).toBe(0);
+      const third = snapshotNumbers(sys.root).at(-1)!;
+      const thirdRoot = join(snapshotDir(sys.root, third), 'snapshot');
+      expect(dpkgInstalled(thirdRoot).has('tu-hello')).toBe(false);
+      expect(readFileSync(join(snapshotDir(sys.root, third), 'info.xml'), 'utf8')).toMatch(/<description>my words<\/description>/);
+
+      // -c N continues from N.
+      const fromN = await sys.tu(['-c', String(second), 'run', 'true']);
+      expect(fromN.exitCode).toBe(0);
+      const fourth = snapshotNumbers(sys.root).at(-1)!;
+      expect(dpkgInstalled(join(snapshotDir(sys.root, fourth), 'snapshot')).has('tu-hello')).toBe(true);
+
+      const log = readFileSync(join(sys.root, 'var/log/transactional-update.log'), 'utf8');
+      expect(log).toMatch(/step snapshot \d+: pkg install tu-hello/);
+    });
+  });
+});
+
