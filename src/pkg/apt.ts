@@ -8,7 +8,7 @@
  * - `dup` → `apt-get dist-upgrade`, after `apt-get update --error-on=any`: a distribution
  *   upgrade computed from a partly refreshed set of lists could remove or hold back the wrong
  *   packages, so any failed list download fails it (as zypper's exit 106 fails `dup`).
- * - Non-interactive: DEBIAN_FRONTEND=noninteractive, `-y`, and dpkg's --force-confdef
+ * - Non-interactive: DEBIAN_FRONTEND=noninteractive (and apt-listchanges quiet), `-y`, and dpkg's --force-confdef
  *   --force-confold: a conffile changed locally keeps the local version and the package's
  *   lands beside it as .dpkg-dist.
  * - No `APT::Get::Always-Include-Phased-Updates`: phasing (apt_preferences(5), "Phased
@@ -25,7 +25,12 @@ import type { CommandOptions, ExitVerdict, PackageAction, PackageCommand, Packag
 const APT_GET = 'apt-get';
 
 function environment(options: CommandOptions): Record<string, string> {
-  return options.interactive ? {} : { DEBIAN_FRONTEND: 'noninteractive' };
+  // needrestart (a dpkg hook where installed) would restart services of the running
+  // system for libraries updated in a snapshot that has not booted yet.
+  const always = { NEEDRESTART_SUSPEND: '1' };
+  if (options.interactive) return always;
+  // apt-listchanges would page or ask about news of an update.
+  return { ...always, DEBIAN_FRONTEND: 'noninteractive', APT_LISTCHANGES_FRONTEND: 'none' };
 }
 
 function globalOptions(options: CommandOptions): string[] {

@@ -21,7 +21,9 @@ describe('apt commands', () => {
     expect(commands[0]!.argv.slice(0, 2)).toEqual(['apt-get', 'update']);
     expect(commands[0]!.label).toBe('refresh package lists');
     expect(commands[1]!.argv).toEqual(['apt-get', ...quiet, ...rest]);
-    for (const command of commands) expect(command.env).toEqual({ DEBIAN_FRONTEND: 'noninteractive' });
+    for (const command of commands) {
+      expect(command.env).toEqual({ DEBIAN_FRONTEND: 'noninteractive', APT_LISTCHANGES_FRONTEND: 'none', NEEDRESTART_SUSPEND: '1' });
+    }
   });
 
   it('interactive: no -y, no forced conffile answers, the default frontend', () => {
@@ -30,7 +32,7 @@ describe('apt commands', () => {
       ['apt-get', 'update'],
       ['apt-get', 'install', '--', 'nginx'],
     ]);
-    for (const command of commands) expect(command.env).toEqual({});
+    for (const command of commands) expect(command.env).toEqual({ NEEDRESTART_SUSPEND: '1' });
   });
 
   it('dup refreshes strictly: a failed list download fails it', () => {
