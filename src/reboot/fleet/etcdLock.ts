@@ -3,16 +3,16 @@
  * write the plan in one transaction guarded by the versions read; on a conflict read and
  * plan again. The semaphore, our holder details and the deadline key change together.
  */
-import type { Etcd3, IOperation } from 'etcd3';
+import type { Etcd3, IKeyValue, IOperation } from 'etcd3';
 import { TuError } from '../../errors.js';
 import { escapeControl } from '../../util/escape.js';
 import { log } from '../../util/log.js';
-import type { GroupState, HolderRecord } from './groupState.js';
-import { parseHolder, serializeHolder, type HolderDetails } from './holder.js';
+import { groupStateFromKvs, type EtcdKv, type GroupState } from './groupState.js';
+import { serializeHolder, type HolderDetails } from './holder.js';
 import { groupKeys, type GroupKeys } from './keys.js';
 import { planAcquire, planRelease, planReap, planSlots, type AcquirePlan, type ReleasePlan, type SlotsPlan } from './plan.js';
 import type { GiveBackRequest, GiveBackResult, RebootLock, TakeRequest, TakeResult } from './rebootLock.js';
-import { parseSemaphore, serializeSemaphore, type Semaphore } from './semaphore.js';
+import { serializeSemaphore, type Semaphore } from './semaphore.js';
 import { etcdError } from './etcdClient.js';
 import type { EtcdSettings } from './settings.js';
 
@@ -64,25 +64,12 @@ export class EtcdFleetLock implements RebootLock {
     return this.guard(async () => {
       const sem = await this.client.get(this.keys.semaphore).exec();
       const revision = sem.header.revision;
-      const kv = sem.kvs[0];
-      const semaphore = kv ? parseSemaphore(kv.value.toString('utf8'), this.keys.semaphore) : undefined;
-      const [holderKvs, deadlineKvs] = await Promise.all([
+      const [holders, deadlines] = await Promise.all([
         this.client.getAll().prefix(this.keys.holdersPrefix).revision(revision).exec(),
         this.client.getAll().prefix(this.keys.deadlinesPrefix).revision(revision).keys(),
       ]);
-      const holders = new Map<string, HolderRecord>();
-      for (const h of holderKvs.kvs) {
-        const details = parseHolder(h.value.toString('utf8'));
-        if (details && this.keys.holder(details.id) === h.key.toString('utf8')) {
-          holders.set(details.id, { details, modRevision: h.mod_revision });
-        }
-      }
-      const deadlinesAlive = new Set<string>();
-      for (const key of deadlineKvs) {
-        const id = [...holders.keys()].find((candidate) => this.keys.deadline(candidate) === key);
-        if (id !== undefined) deadlinesAlive.add(id);
-      }
-      return { group: this.options.group, semaphore, version: kv?.version ?? '0', holders, deadlinesAlive };
+      const semaphoreKv = sem.kvs[0];
+      return groupStateFromKvs(this.options.group, semaphoreKv && toKv(semaphoreKv), holders.kvs.map(toKv), deadlines);
     });
   }
 
@@ -289,4 +276,8 @@ function tooManyConflicts(group: string): TuError {
   return new TuError(`the semaphore of group ${escapeControl(group)} kept changing under ${MAX_ATTEMPTS} attempts`, {
     hint: 'try again',
   });
+}
+
+function toKv(kv: IKeyValue): EtcdKv {
+  return { key: kv.key.toString('utf8'), value: kv.value.toString('utf8'), version: kv.version, modRevision: kv.mod_revision };
 }

@@ -1,6 +1,7 @@
 /** The facts about one group read from etcd at one revision: what every decision is made from. */
-import type { HolderDetails } from './holder.js';
-import type { Semaphore } from './semaphore.js';
+import { parseHolder, type HolderDetails } from './holder.js';
+import { groupKeys } from './keys.js';
+import { parseSemaphore, type Semaphore } from './semaphore.js';
 
 export interface HolderRecord {
   details: HolderDetails;
@@ -30,4 +31,34 @@ export function expiredHolders(state: GroupState): string[] {
     const record = state.holders.get(id);
     return record?.details.deadline != null && !state.deadlinesAlive.has(id);
   });
+}
+
+/** One key-value as etcd returns it (what `etcdctl get -w json` shows, decoded). */
+export interface EtcdKv {
+  key: string;
+  value: string;
+  version: string;
+  modRevision: string;
+}
+
+/**
+ * The group's state from what etcd returned at one revision: the semaphore key (if any),
+ * the keys under the holders prefix, and the keys under the deadlines prefix.
+ */
+export function groupStateFromKvs(group: string, semaphoreKv: EtcdKv | undefined, holderKvs: readonly EtcdKv[], deadlineKeys: readonly string[]): GroupState {
+  const keys = groupKeys(group);
+  const holders = new Map<string, HolderRecord>();
+  for (const kv of holderKvs) {
+    const details = parseHolder(kv.value);
+    // A record is trusted only under its own id's key.
+    if (details && keys.holder(details.id) === kv.key) holders.set(details.id, { details, modRevision: kv.modRevision });
+  }
+  const alive = new Set(deadlineKeys);
+  return {
+    group,
+    semaphore: semaphoreKv ? parseSemaphore(semaphoreKv.value, keys.semaphore) : undefined,
+    version: semaphoreKv?.version ?? '0',
+    holders,
+    deadlinesAlive: new Set([...holders.keys()].filter((id) => alive.has(keys.deadline(id)))),
+  };
 }

@@ -19,9 +19,13 @@ export function makeSemaphore(totalSlots: number, holders: Iterable<string>): Se
   return { totalSlots, holders: [...new Set(holders)].sort(compareBytes) };
 }
 
+/** Byte for byte what airlock's json.Marshal writes (Go escapes <, >, & and U+2028/9 in strings). */
 export function serializeSemaphore(semaphore: Semaphore): string {
   const holders = [...semaphore.holders].sort(compareBytes);
-  return JSON.stringify({ total_slots: semaphore.totalSlots, holders });
+  return JSON.stringify({ total_slots: semaphore.totalSlots, holders }).replace(
+    /[<>&\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Parse the key's value; key names the etcd key for the error message. */
