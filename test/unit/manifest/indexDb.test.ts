@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -41,6 +41,23 @@ describe('the SQLite index', () => {
     const before = listSummaries(store);
     for (const suffix of ['-wal', '-shm']) rmSync(indexPath(store) + suffix, { force: true });
     writeFileSync(indexPath(store), 'this is not a database, it is a text file of some length '.repeat(100));
+    expect(listSummaries(store)).toEqual(before);
+    expect(existsSync(`${indexPath(store)}.corrupt`)).toBe(true);
+  });
+
+  it('rebuilds a database whose pages are damaged behind an intact header', () => {
+    const store = createFakeSnapshots(dir, 30);
+    const before = listSummaries(store);
+    const db = new BetterSqlite3(indexPath(store));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.close();
+    expect(pages).toBeGreaterThan(3);
+    const fd = openSync(indexPath(store), 'r+');
+    for (let page = 1; page < pages; page += 1) writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, page * pageSize);
+    closeSync(fd);
+    writeManifest(store, fakeManifest(3));
     expect(listSummaries(store)).toEqual(before);
     expect(existsSync(`${indexPath(store)}.corrupt`)).toBe(true);
   });
