@@ -57,11 +57,17 @@ export const BOOT_ATTEMPTS_MAX = 9;
 export const KEEP_SNAPSHOTS_MAX = 1000;
 
 /** Keys this module reads. */
-const KNOWN_KEYS = new Set([
+export const SETTINGS_KEYS = [
   'REBOOT_METHOD', 'UPDATE_METHOD', 'REBOOT_COMMAND', 'REBOOT_WINDOWS', 'REBOOT_TIMEZONE',
   'REBOOT_RANDOM_DELAY', 'REBOOT_ALLOW_SOFT_REBOOT', 'REBOOT_ALLOW_KEXEC', 'BOOT_ATTEMPTS',
   'HEALTH_CHECK_TIMEOUT', 'KEEP_SNAPSHOTS',
-]);
+] as const;
+const KNOWN_KEYS = new Set<string>(SETTINGS_KEYS);
+/** The fleet's keys, validated by src/reboot/fleet/settings.ts. */
+export const FLEET_KEYS = [
+  'REBOOT_LOCK', 'ETCD_ENDPOINTS', 'ETCD_CA_FILE', 'ETCD_CERT_FILE', 'ETCD_KEY_FILE', 'ETCD_USER',
+  'ETCD_PASSWORD', 'FLEET_GROUP', 'FLEET_NODE_ID', 'FLEET_SLOTS', 'FLEET_DEADLINE', 'FLEETLOCK_URL',
+] as const;
 /** openSUSE's keys that have no meaning here (zypper key import, tukit's bind mounts, …). */
 const OPENSUSE_IGNORED = /^(ZYPPER_AUTO_IMPORT_KEYS|BINDDIRS(\[\d+\])?|DRACUT_SYSROOT|LOCKFILE)$/;
 const FLEET_KEY = /^(REBOOT_LOCK|ETCD_[A-Z0-9_]+|FLEETLOCK_[A-Z0-9_]+|FLEET_[A-Z0-9_]+)$/;

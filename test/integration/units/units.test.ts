@@ -1,0 +1,131 @@
+/**
+ * The systemd units in systemd/ pass `systemd-analyze verify`. PID 1 here need not be systemd:
+ * verify runs against a temporary root holding the distribution's units, our units, the real
+ * built tool at /usr/bin/transactional-update (hard-linked, or copied across file systems),
+ * and our man pages where `man` finds them, so Documentation= is checked too.
+ */
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestDir } from '../../support/tmp.js';
+
+const REPO = resolve('.');
+const UNITS_DIR = join(REPO, 'systemd');
+const UNITS = readdirSync(UNITS_DIR).filter((n) => /\.(service|timer)$/.test(n)).sort();
+const TOOL = join(REPO, (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['transactional-update']!);
+const HOST_UNITS = ['/usr/lib/systemd/system', '/lib/systemd/system'].find((d) => existsSync(join(d, 'sysinit.target')));
+
+let root = '';
+let manPath = '';
+
+function prerequisites(): string | undefined {
+  if (!HOST_UNITS) return "the distribution's systemd units (sysinit.target) are not installed";
+  if (!existsSync(TOOL)) return `the built tool ${TOOL} is missing (run npm run build)`;
+  return undefined;
+}
+const missing = prerequisites();
+if (missing && process.env.CI === 'true') throw new Error(`cannot verify the units: ${missing}`);
+
+async function verify(unit: string) {
+  return execa('systemd-analyze', ['verify', '--man=yes', `--root=${root}`, join(root, 'etc/systemd/system', unit)], {
+    reject: false,
+    env: { MANPATH: manPath, SYSTEMD_LOG_COLOR: '0' },
+    all: true,
+  });
+}
+
+describe.skipIf(missing !== undefined)(missing ? `systemd units (skipped: ${missing})` : 'systemd units', () => {
+  beforeAll(async () => {
+    root = await makeTestDir('units-root');
+    mkdirSync(join(root, 'usr/lib/systemd'), { recursive: true });
+    cpSync(HOST_UNITS!, join(root, 'usr/lib/systemd/system'), { recursive: true, verbatimSymlinks: true });
+    symlinkSync('usr/lib', join(root, 'lib'));
+    mkdirSync(join(root, 'usr/bin'), { recursive: true });
+    try {
+      linkSync(TOOL, join(root, 'usr/bin/transactional-update'));
+    } catch {
+      copyFileSync(TOOL, join(root, 'usr/bin/transactional-update'));
+    }
+    mkdirSync(join(root, 'etc/systemd/system'), { recursive: true });
+    for (const unit of UNITS) copyFileSync(join(UNITS_DIR, unit), join(root, 'etc/systemd/system', unit));
+    manPath = join(root, 'man');
+    for (const page of readdirSync(join(REPO, 'man'))) {
+      const section = /\.(\d)$/.exec(page)?.[1];
+      if (!section) continue;
+      mkdirSync(join(manPath, `man${section}`), { recursive: true });
+      copyFileSync(join(REPO, 'man', page), join(manPath, `man${section}`, page));
+    }
+  });
+
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('has every unit the design names', () => {
+    expect(UNITS).toEqual([
+      'transactional-update-cleanup.service',
+      'transactional-update-cleanup.timer',
+      'transactional-update-etc-merge.service',
+      'transactional-update-health-check.service',
+      'transactional-update-reboot.service',
+      'transactional-update-reboot.timer',
+      'transactional-update.service',
+      'transactional-update.timer',
+    ]);
+  });
+
+  it.each(UNITS)('%s passes systemd-analyze verify without a message', async (unit) => {
+    const result = await verify(unit);
+    expect(result.all).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('verify does catch a broken unit and a missing program here', async () => {
+    const broken = join(root, 'etc/systemd/system/tu-broken.service');
+    const text = readFileSync(join(UNITS_DIR, 'transactional-update-cleanup.service'), 'utf8')
+      .replace('/usr/bin/transactional-update', '/usr/bin/transactional-update-missing')
+      .replace('[Service]', '[Service]\nTypo=1');
+    try {
+      writeFileSync(broken, text);
+      const result = await verify('tu-broken.service');
+      expect(result.exitCode).not.toBe(0);
+      expect(result.all).toContain("Unknown key 'Typo'");
+      expect(result.all).toContain('/usr/bin/transactional-update-missing is not executable');
+    } finally {
+      rmSync(broken, { force: true });
+    }
+  });
+});
+
+describe('unit contents', () => {
+  const unit = (name: string) => readFileSync(join(UNITS_DIR, name), 'utf8');
+
+  it('run the tool at /usr/bin with the commands of the design', () => {
+    expect(unit('transactional-update.service')).toMatch(/^ExecStart=\/usr\/bin\/transactional-update --non-interactive \$\{UPDATE_METHOD\}$/m);
+    expect(unit('transactional-update.service')).toMatch(/^Environment=UPDATE_METHOD=up$/m);
+    expect(unit('transactional-update-reboot.service')).toMatch(/^ExecStart=\/usr\/bin\/transactional-update reboot --if-needed$/m);
+    expect(unit('transactional-update-health-check.service')).toMatch(/^ExecStart=\/usr\/bin\/transactional-update health-check$/m);
+    expect(unit('transactional-update-etc-merge.service')).toMatch(/^ExecStart=\/usr\/bin\/transactional-update etc-merge$/m);
+    expect(unit('transactional-update-cleanup.service')).toMatch(/^ExecStart=\/usr\/bin\/transactional-update cleanup$/m);
+  });
+
+  it('update daily with a randomized delay; check the reboot window every 15 minutes', () => {
+    expect(unit('transactional-update.timer')).toMatch(/^OnCalendar=daily$/m);
+    expect(unit('transactional-update.timer')).toMatch(/^RandomizedDelaySec=\S+$/m);
+    expect(unit('transactional-update-reboot.timer')).toMatch(/^OnCalendar=\*:0\/15$/m);
+    expect(unit('transactional-update-cleanup.timer')).toMatch(/^OnCalendar=daily$/m);
+  });
+
+  it('merge /etc early and check health before boot-complete.target', () => {
+    const merge = unit('transactional-update-etc-merge.service');
+    expect(merge).toMatch(/^DefaultDependencies=no$/m);
+    expect(merge).toMatch(/^After=local-fs.target$/m);
+    expect(merge).toMatch(/^Before=sysinit.target /m);
+    expect(merge).toMatch(/^WantedBy=sysinit.target$/m);
+    const health = unit('transactional-update-health-check.service');
+    expect(health).toMatch(/^Before=boot-complete.target$/m);
+    expect(health).toMatch(/^RequiredBy=boot-complete.target$/m);
+    expect(health).toMatch(/^WantedBy=multi-user.target$/m);
+  });
+});
