@@ -12,21 +12,14 @@ interface PacmanEvr {
 }
 
 function parsePacmanEvr(evr: string): PacmanEvr {
-  const digits = /^\d*/.exec(evr)![0];
-  const afterDigits = evr.slice(digits.length);
-  const hyphen = afterDigits.lastIndexOf('-');
-  let versionAndRest = evr;
-  let epoch = '0';
-  if (afterDigits.startsWith(':')) {
-    epoch = digits === '' ? '0' : digits;
-    versionAndRest = afterDigits.slice(1);
-  }
-  if (hyphen >= 0) {
-    // lastIndexOf on the text after the epoch digits, as libalpm's strrchr(s, '-')
-    const cut = versionAndRest.lastIndexOf('-');
-    return { epoch, version: versionAndRest.slice(0, cut), release: versionAndRest.slice(cut + 1) };
-  }
-  return { epoch, version: versionAndRest, release: undefined };
+  // As libalpm's parseEVR: leading digits followed by ':' are the epoch (empty → 0); the
+  // release follows the last '-'.
+  const epochMatch = /^(\d*):/.exec(evr);
+  const epoch = epochMatch ? epochMatch[1] || '0' : '0';
+  const rest = epochMatch ? evr.slice(epochMatch[0].length) : evr;
+  const cut = rest.lastIndexOf('-');
+  if (cut < 0) return { epoch, version: rest, release: undefined };
+  return { epoch, version: rest.slice(0, cut), release: rest.slice(cut + 1) };
 }
 
 const isDigit = (ch: string | undefined): boolean => ch !== undefined && ch >= '0' && ch <= '9';

@@ -31,6 +31,11 @@ describe('parseDpkgStatus on a recorded status file', () => {
     expect(packages.find((p) => p.name === 'tu-conf')).toBeUndefined();
   });
 
+  it('leaves out a half-installed package (an unpack that broke off and could not be undone)', () => {
+    expect(oracle.find((p) => p.name === 'tu-half')?.state).toBe('half-installed');
+    expect(packages.find((p) => p.name === 'tu-half')).toBeUndefined();
+  });
+
   it('keeps unpacked and half-configured packages: their files are on disk', () => {
     expect(packages.find((p) => p.name === 'tu-unpacked')).toEqual({ name: 'tu-unpacked', arch: 'all', version: '1.0~rc1-1' });
     expect(packages.find((p) => p.name === 'tu-halfconf')).toEqual({ name: 'tu-halfconf', arch: 'amd64', version: '3.0-1' });
