@@ -8,9 +8,9 @@
  * - `dup` → `apt-get dist-upgrade`, after `apt-get update --error-on=any`: a distribution
  *   upgrade computed from a partly refreshed set of lists could remove or hold back the wrong
  *   packages, so any failed list download fails it (as zypper's exit 106 fails `dup`).
- * - Non-interactive: DEBIAN_FRONTEND=noninteractive (and apt-listchanges quiet), `-y`, and dpkg's --force-confdef
- *   --force-confold: a conffile changed locally keeps the local version and the package's
- *   lands beside it as .dpkg-dist.
+ * - Non-interactive: DEBIAN_FRONTEND=noninteractive (and apt-listchanges quiet), `-y`, and
+ *   dpkg's --force-confdef --force-confold: a conffile changed locally keeps the local
+ *   version and the package's lands beside it as .dpkg-dist.
  * - No `APT::Get::Always-Include-Phased-Updates`: phasing (apt_preferences(5), "Phased
  *   Updates") is the distribution's staged rollout, seeded by /etc/machine-id, which a
  *   snapshot shares with its system; a fleet that wants all machines alike sets
