@@ -20,6 +20,7 @@ import {
   FAILURE_REBOOT_FILE,
   lastKnownGood,
   markKnownGood,
+  packageSetKey,
   readFailureReboot,
   recordBadPackageSet,
   writeHealthResult,
@@ -121,6 +122,12 @@ async function recordBadSet(system: System, snapshot: number, reason: string): P
   if (!system.store.has(snapshot)) return;
   try {
     const packages = await readInstalledPackages(system.store.paths(snapshot).snapshot);
+    // A set the known-good snapshot runs too is not what broke the boot: never refuse it later.
+    const good = lastKnownGood(system.stateDir, (n) => n !== snapshot && system.store.has(n));
+    if (good !== undefined && packageSetKey(await readInstalledPackages(system.store.paths(good).snapshot)) === packageSetKey(packages)) {
+      log.step(`snapshot ${snapshot} has the package set of known-good snapshot ${good}: not recorded as bad`);
+      return;
+    }
     recordBadPackageSet(system.stateDir, { snapshot, at: new Date().toISOString(), reason, packages });
   } catch (error) {
     // Falling back matters more than the record: say so and go on.

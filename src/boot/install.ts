@@ -18,7 +18,8 @@ import { setGrubEnv } from './grubEnv.js';
 import { generateMenu } from './grubMenu.js';
 import { DEFAULT_BOOT_ATTEMPTS, ESP_BOOT_DIR, ESP_BOOT_FILE, ESP_DEBIAN_DIR, ESP_DIR, ESP_ENV_FILE, POINTER_FILE } from './layout.js';
 import { installMenu } from './menu.js';
-import { gatherMenuFacts } from './menuFacts.js';
+import { gatherMenuFacts, menuSnapshot } from './menuFacts.js';
+import { KERNEL_CMDLINE_FILE } from './cmdline.js';
 import { grubDir, writeBootSettings, type BootSettings } from './settings.js';
 import { markKnownGood } from './state.js';
 
@@ -47,8 +48,13 @@ export interface BootableImageTarget {
   snapshotRoot: string;
   fsUuid: string;
   label: string;
-  /** GRUB on the serial console too (VMs, servers with SOL). Default: false. */
+  /** GRUB on the serial console too (VMs, servers with SOL). Default: true, as Debian's cloud images. */
   serialConsole?: boolean;
+  /**
+   * The kernel command line written to the first snapshot's /etc/kernel/cmdline when it has
+   * none. Default: both consoles, serial last so it is /dev/console (Debian's cloud images).
+   */
+  kernelArgs?: string[];
   /** Boot attempts before GRUB falls back. Default: 3. */
   bootAttempts?: number;
   /** Menu timeout in seconds. Default: 5. */
@@ -56,6 +62,8 @@ export interface BootableImageTarget {
 }
 
 const MTOOLS_ENV = { MTOOLS_SKIP_CHECK: '1' };
+
+export const DEFAULT_KERNEL_ARGS = ['console=tty0', 'console=ttyS0,115200'];
 
 /** The directory of GRUB's x86_64-efi modules: the snapshot's own, else the host's. */
 export function efiModulesDir(snapshotRoot: string): string {
@@ -121,14 +129,26 @@ export async function installBootloader(target: BootableImageTarget): Promise<vo
     espUuid,
     bootAttempts: target.bootAttempts ?? DEFAULT_BOOT_ATTEMPTS,
     timeout: target.timeout ?? 5,
-    serial: target.serialConsole ?? false,
+    serial: target.serialConsole ?? true,
   };
+  const cmdlineFile = join(target.snapshotRoot, KERNEL_CMDLINE_FILE);
+  if (!existsSync(cmdlineFile) && !existsSync(join(target.snapshotRoot, 'etc/default/grub'))) {
+    mkdirSync(join(cmdlineFile, '..'), { recursive: true });
+    writeFileSync(cmdlineFile, `${(target.kernelArgs ?? DEFAULT_KERNEL_ARGS).join(' ')}\n`);
+  }
   writeBootSettings(top, settings);
   await setGrubEnv(join(grubDir(top), POINTER_FILE), { next_snapshot: target.firstSnapshot });
   const system = offlineSystem(top, target.snapshotsFsPath);
   // The first snapshot has nothing to fall back to: it is the known-good one from the start.
   markKnownGood(system.stateDir, target.firstSnapshot);
-  await installMenu(grubDir(top), generateMenu(gatherMenuFacts(system, settings, target.firstSnapshot)));
+  // It is still being finished (in progress, no N/etc yet) but it is what boots.
+  const record = system.store.read(target.firstSnapshot);
+  const first = menuSnapshot({ ...record, inProgress: false, complete: true, ours: true }, target.snapshotsFsPath);
+  if (!first) throw new TuError(`snapshot ${target.firstSnapshot} has no kernel with an initrd in /boot`, { hint: `include ${BOOTABLE_INCLUDES.slice(0, 2).join(' and ')}` });
+  const facts = gatherMenuFacts(system, settings, target.firstSnapshot);
+  facts.snapshots = [...facts.snapshots.filter((s) => s.number !== first.number), first];
+  facts.knownGood = target.firstSnapshot;
+  await installMenu(grubDir(top), generateMenu(facts));
 }
 
 /** The parts of a System the menu needs, seen from the top level of an unbooted image. */
