@@ -4,6 +4,7 @@
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { parseInfo } from '../snapshots/infoXml.js';
+import { IN_PROGRESS_KEY } from '../snapshots/store.js';
 import { compareEtc, comparePackages, compareTrees, bytesOfPatches, layoutOf, type SnapshotTrees } from './compare.js';
 import { DEFAULT_CONFIG_CAPS, type ConfigCaps } from './configPolicy.js';
 import { MANIFEST_SCHEMA_VERSION } from './validate.js';
@@ -106,9 +107,11 @@ export async function computeManifestOnDemand(
   return { ...manifest, computedOnDemand: true };
 }
 
-/** The highest existing snapshot number below `number` that has a root, or null. */
+/** The highest snapshot number below `number` with a root and no transaction in progress, or null. */
 export function previousSnapshot(store: ManifestStore, number: number): number | null {
-  const candidates = store.numbers().filter((n) => n < number && existsSync(store.paths(n).snapshot));
+  const candidates = store
+    .numbers()
+    .filter((n) => n < number && existsSync(store.paths(n).snapshot) && readInfo(store, n)?.userdata[IN_PROGRESS_KEY] !== 'yes');
   return candidates.at(-1) ?? null;
 }
 

@@ -18,6 +18,10 @@ import { SnapshotStore } from '../../../src/snapshots/store.js';
 import { showJson } from '../../../src/cli/render/json.js';
 import { renderManifest } from '../../../src/cli/render/manifestText.js';
 import { PLAIN, makePalette } from '../../../src/cli/render/palette.js';
+import { diffCommand } from '../../../src/cli/commands/diff.js';
+import { showCommand } from '../../../src/cli/commands/show.js';
+import type { CliContext, GlobalOptions } from '../../../src/cli/context.js';
+import { SnapshotNotFoundError, UsageError } from '../../../src/errors.js';
 import { createLoopBtrfs, type LoopBtrfs } from '../../support/loopBtrfs.js';
 import { requireMachine } from '../../support/requirements.js';
 
@@ -27,6 +31,24 @@ const STATUS_BEFORE = 'fixtures/pkg/dpkg/delta/before.status';
 const STATUS_AFTER = 'fixtures/pkg/dpkg/delta/after.status';
 const SECRET_BEFORE = 'token=old-secret-value';
 const SECRET_AFTER = 'token=new-secret-value';
+
+/** The context the CLI hands a command, over the test's store; printed text is collected. */
+function commandContext(store: SnapshotStore, json: boolean): { ctx: CliContext; out: string[] } {
+  const out: string[] = [];
+  const options: GlobalOptions = {
+    root: '/', json, quiet: true, verbose: false, nonInteractive: true, interactive: false, dropIfNoChange: false, keep: false,
+  };
+  const system = { root: '/', store, stateDir: join(store.dir, 'state'), snapshotsFsPath: '', booted: 2 };
+  const ctx: CliContext = {
+    options,
+    argv: [],
+    terminal: false,
+    system: async () => system,
+    print: (text) => void out.push(text),
+    note: () => undefined,
+  };
+  return { ctx, out };
+}
 
 function put(root: string, rel: string, content: string | Buffer, mode = 0o644): void {
   const path = join(root, rel);
@@ -215,5 +237,22 @@ describe.skipIf(skip)('manifest of a transaction on real btrfs', () => {
     expect(renderManifest(manifest, makePalette(true))).toContain('\u001b[');
     const json = showJson(manifest);
     expect(json.config.find((c) => c.path === '/etc/app.conf')?.patch).toContain('+level=2');
+  });
+
+  it('show and diff commands print text or one JSON document, and refuse bad numbers', async () => {
+    const text = commandContext(store, false);
+    await showCommand(text.ctx, '2');
+    expect(text.out.join('')).toContain('Snapshot 2 — pkg install tu-new');
+    const json = commandContext(store, true);
+    await showCommand(json.ctx, '2');
+    expect(JSON.parse(json.out.join('')).snapshot).toBe(2);
+    const diff = commandContext(store, true);
+    await diffCommand(diff.ctx, '2', '1');
+    const parsed = JSON.parse(diff.out.join('')) as { from: number; files: { path: string; change: string }[] };
+    expect(parsed.from).toBe(2);
+    expect(parsed.files).toContainEqual({ path: '/usr/bin/tu-new', change: 'deleted', oldType: 'file' });
+    await expect(showCommand(text.ctx, '99')).rejects.toThrow(SnapshotNotFoundError);
+    await expect(showCommand(text.ctx, '2x')).rejects.toThrow(UsageError);
+    await expect(diffCommand(text.ctx, '1', '0')).rejects.toThrow(UsageError);
   });
 });
