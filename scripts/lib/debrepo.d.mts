@@ -22,4 +22,5 @@ export function generatePayload(path: string, bytes: number, seed: string): Prom
 export function buildRepo(dir: string, packages: readonly PackageRef[], options?: BuildOptions): Promise<string[]>;
 export function publish(repoDir: string, pkg: PackageRef, options?: BuildOptions): Promise<string>;
 export function scanRepo(dir: string): Promise<void>;
+export function releaseFile(indexes: Record<string, Buffer>): string;
 export function pointAptAtLocalRepo(root: string, packages: readonly PackageRef[], options?: BuildOptions): Promise<string>;

@@ -170,14 +170,33 @@ export async function publish(repoDir, pkg, options = {}) {
   return deb;
 }
 
-/** (Re)write Packages and Packages.gz for every .deb in dir, all versions listed. */
+/** (Re)write Packages, Packages.gz and Release for every .deb in dir, all versions listed. */
 export async function scanRepo(dir) {
   const { stdout } = await execa('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], {
     cwd: dir,
     stripFinalNewline: false,
   });
+  const gzipped = gzipSync(stdout);
   await writeAtomically(join(dir, 'Packages'), stdout);
-  await writeAtomically(join(dir, 'Packages.gz'), gzipSync(stdout));
+  await writeAtomically(join(dir, 'Packages.gz'), gzipped);
+  await writeAtomically(join(dir, 'Release'), releaseFile({ Packages: Buffer.from(stdout), 'Packages.gz': gzipped }));
+}
+
+/**
+ * A Release file listing the indexes: without one apt probes for InRelease, Release and
+ * translations and prints an Ign/Err line for each; with it apt fetches only what is listed.
+ */
+export function releaseFile(indexes) {
+  // apt rejects a Release without a Date, and one dated in the future: use the time now.
+  const date = new Date().toUTCString().replace(/GMT$/, 'UTC');
+  const lines = ['Origin: transactional-update tests', 'Label: tu-test', `Date: ${date}`];
+  for (const [field, algorithm] of [['MD5Sum', 'md5'], ['SHA256', 'sha256']]) {
+    lines.push(`${field}:`);
+    for (const [name, data] of Object.entries(indexes)) {
+      lines.push(` ${createHash(algorithm).update(data).digest('hex')} ${String(data.length).padStart(8)} ${name}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /**

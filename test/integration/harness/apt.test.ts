@@ -26,7 +26,9 @@ async function freshRoot(packages = DEFAULT_PACKAGES): Promise<{ root: string; r
   await mkdir(root);
   await makeAptRoot(root);
   const repo = await pointAptAtLocalRepo(root, packages);
-  await ok(root, aptGetArgs('update'));
+  const update = await ok(root, aptGetArgs('update'));
+  // A clean index: no warnings, no missing files (Release lists exactly what exists).
+  expect(`${update.stdout}\n${update.stderr}`).not.toMatch(/^(W|E|Err):/m);
   return { root, repo };
 }
 

@@ -1,4 +1,5 @@
 /** The flat repository: dpkg-scanpackages indexes, publish adds versions, apt is pointed at it. */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -40,6 +41,18 @@ describe.skipIf(skip)('local repository', () => {
     expect(debs).toEqual([join(repo, 'tu-hello_1.0_all.deb'), join(repo, 'tu-conf_1.0_all.deb')]);
     expect(index(repo)).toEqual(['tu-conf 1.0 ./tu-conf_1.0_all.deb', 'tu-hello 1.0 ./tu-hello_1.0_all.deb']);
     expect(gunzipSync(readFileSync(join(repo, 'Packages.gz'))).toString()).toBe(readFileSync(join(repo, 'Packages'), 'utf8'));
+  });
+
+  it('has a dated Release listing both indexes with their sizes and hashes', async () => {
+    const repo = join(dir, 'rel');
+    await buildRepo(repo, [{ name: 'tu-hello', version: '1.0' }]);
+    const release = readFileSync(join(repo, 'Release'), 'utf8');
+    expect(release).toMatch(/^Date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d UTC$/m);
+    for (const name of ['Packages', 'Packages.gz']) {
+      const data = readFileSync(join(repo, name));
+      const sha256 = createHash('sha256').update(data).digest('hex');
+      expect(release).toContain(` ${sha256} ${String(data.length).padStart(8)} ${name}\n`);
+    }
   });
 
   it('publish adds a newer version beside the old one', async () => {
