@@ -79,11 +79,14 @@ export function parseRecord(text: string): PendingReboot | undefined {
   return record;
 }
 
-/** Note that kured/rebootmgr/notify was used, so the reboot timer does not repeat it. */
-export function markSignalled(stateDir: string, snapshot: number, method: string, now: Date = new Date()): void {
-  const record = readPendingReboot(stateDir);
-  if (!record || record.snapshot !== snapshot) return;
-  writeState(stateDir, { ...record, signalled: { method, at: now.toISOString() } });
+/**
+ * Note that kured/rebootmgr/notify was used for the pending snapshot, so the reboot timer
+ * does not repeat it. Writes the record when there was none (a rollback's pending snapshot).
+ */
+export function markSignalled(stateDir: string, pending: PendingReboot, method: string, now: Date = new Date()): void {
+  const at = now.toISOString();
+  const { signalled: _previous, ...rest } = pending;
+  writeState(stateDir, { ...rest, recordedAt: pending.recordedAt || at, signalled: { method, at } });
 }
 
 export function clearPendingReboot(stateDir: string): void {

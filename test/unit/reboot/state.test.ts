@@ -40,16 +40,16 @@ describe('reboot state', () => {
     expect(recordRebootLevel(dir, 8, 'soft-reboot', { now: NOW }).level).toBe('soft-reboot');
   });
 
-  it('marks a signalled snapshot once, and clears', () => {
+  it('marks a signalled snapshot, also one without a record, and clears', () => {
     const dir = stateDir();
-    recordRebootLevel(dir, 5, 'reboot', { now: NOW });
-    markSignalled(dir, 4, 'notify', NOW);
-    expect(readPendingReboot(dir)!.signalled).toBeUndefined();
-    markSignalled(dir, 5, 'notify', NOW);
-    expect(readPendingReboot(dir)!.signalled).toEqual({ method: 'notify', at: '2026-11-22T04:00:00.000Z' });
+    const pending = recordRebootLevel(dir, 5, 'reboot', { now: NOW });
+    markSignalled(dir, pending, 'notify', new Date('2026-11-22T05:00:00Z'));
+    expect(readPendingReboot(dir)).toEqual({ ...pending, signalled: { method: 'notify', at: '2026-11-22T05:00:00.000Z' } });
     clearPendingReboot(dir);
     expect(existsSync(rebootStatePath(dir))).toBe(false);
     clearPendingReboot(dir);
+    markSignalled(dir, { snapshot: 3, level: 'reboot', recordedAt: '' }, 'kured', NOW);
+    expect(readPendingReboot(dir)).toEqual({ snapshot: 3, level: 'reboot', recordedAt: NOW.toISOString(), signalled: { method: 'kured', at: NOW.toISOString() } });
   });
 
   it('refuses a damaged file with a hint, instead of guessing', () => {

@@ -1,0 +1,117 @@
+/**
+ * `reboot [--if-needed]` end to end on a temporary root, with real programs: REBOOT_COMMAND
+ * writes a file instead of rebooting, kured's sentinel is written into the root.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveSettings } from '../../../src/config/settings.js';
+import { readPendingReboot, recordRebootLevel } from '../../../src/reboot/state.js';
+import { rebootRandom, runReboot, type RebootRequest } from '../../../src/reboot/run.js';
+import { rebootTime } from '../../../src/reboot/window.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function system() {
+  const root = mkdtempSync(join(tmpdir(), 'tu-run-'));
+  dirs.push(root);
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  writeFileSync(join(root, 'etc/machine-id'), '0123456789abcdef0123456789abcdef\n');
+  return { root, stateDir: join(root, 'var/lib/transactional-update'), marker: join(root, 'rebooted') };
+}
+
+const settingsOf = (values: Record<string, string>) =>
+  resolveSettings({ values, sources: Object.fromEntries(Object.keys(values).map((k) => [k, '/etc/transactional-update.conf'])) });
+const FACTS = { systemdVersion: undefined, kexecAvailable: false, rebootmgrActive: false };
+
+function request(sys: ReturnType<typeof system>, values: Record<string, string>, over: Partial<RebootRequest> = {}): RebootRequest {
+  return {
+    root: sys.root,
+    stateDir: sys.stateDir,
+    booted: 4,
+    nextBoot: 5,
+    snapshotsFsPath: '@/.snapshots',
+    settings: settingsOf({ REBOOT_METHOD: 'command', REBOOT_COMMAND: `/bin/sh -c 'echo "$TU_SNAPSHOT $TU_REBOOT_LEVEL" >> "$0"' ${sys.marker}`, ...values }),
+    ifNeeded: true,
+    facts: FACTS,
+    ...over,
+  };
+}
+
+describe('runReboot', () => {
+  it('runs REBOOT_COMMAND for a pending snapshot, with its level', async () => {
+    const sys = system();
+    recordRebootLevel(sys.stateDir, 5, 'kexec');
+    const decision = await runReboot(request(sys, {}));
+    expect(decision.action).toBe('reboot');
+    expect(readFileSync(sys.marker, 'utf8')).toBe('5 kexec\n');
+  });
+
+  it('does nothing when the next boot is the running snapshot', async () => {
+    const sys = system();
+    recordRebootLevel(sys.stateDir, 5, 'kexec');
+    const decision = await runReboot(request(sys, {}, { booted: 5, nextBoot: 5 }));
+    expect(decision).toMatchObject({ action: 'nothing', reason: 'no new snapshot is waiting for a reboot' });
+    expect(existsSync(sys.marker)).toBe(false);
+  });
+
+  it('waits outside the window and reboots at the machine\'s time inside it', async () => {
+    const sys = system();
+    recordRebootLevel(sys.stateDir, 5, 'soft-reboot');
+    const values = { REBOOT_WINDOWS: 'Mon 02:00 1h', REBOOT_TIMEZONE: 'UTC', REBOOT_RANDOM_DELAY: '30m' };
+    // Monday 2026-01-05.
+    const before = await runReboot(request(sys, values, { now: new Date('2026-01-05T01:00:00Z') }));
+    expect(before).toMatchObject({ action: 'wait', reason: 'snapshot 5 is pending; the next maintenance window opens at 2026-01-05 02:00 +00:00' });
+    expect(existsSync(sys.marker)).toBe(false);
+    const window = { start: new Date('2026-01-05T02:00:00Z'), end: new Date('2026-01-05T03:00:00Z') };
+    const due = rebootTime(window, rebootRandom(sys.root, readPendingReboot(sys.stateDir)), 30 * 60_000);
+    const early = await runReboot(request(sys, values, { now: new Date(due.getTime() - 1000) }));
+    expect(early).toMatchObject({ action: 'wait', rebootAt: due });
+    expect(existsSync(sys.marker)).toBe(false);
+    const onTime = await runReboot(request(sys, values, { now: due }));
+    expect(onTime.action).toBe('reboot');
+    expect(readFileSync(sys.marker, 'utf8')).toBe('5 soft-reboot\n');
+  });
+
+  it('passes restarts through `around` with the window end, as a fleet lock does', async () => {
+    const sys = system();
+    recordRebootLevel(sys.stateDir, 5, 'reboot');
+    const calls: unknown[] = [];
+    const values = { REBOOT_WINDOWS: 'Mon 02:00 1h', REBOOT_TIMEZONE: 'UTC', REBOOT_RANDOM_DELAY: '0' };
+    await runReboot(
+      request(sys, values, {
+        now: new Date('2026-01-05T02:10:00Z'),
+        around: async (restart, info) => {
+          calls.push(info);
+          await restart();
+        },
+      }),
+    );
+    expect(calls).toEqual([{ until: new Date('2026-01-05T03:00:00Z'), snapshot: 5 }]);
+    expect(readFileSync(sys.marker, 'utf8')).toBe('5 reboot\n');
+  });
+
+  it('kured: touches the sentinel in the root once per snapshot', async () => {
+    const sys = system();
+    recordRebootLevel(sys.stateDir, 5, 'reboot');
+    const first = await runReboot(request(sys, { REBOOT_METHOD: 'kured' }));
+    expect(first.action).toBe('reboot');
+    const sentinel = join(sys.root, 'var/run/reboot-required');
+    expect(existsSync(sentinel)).toBe(true);
+    rmSync(sentinel);
+    const second = await runReboot(request(sys, { REBOOT_METHOD: 'kured' }));
+    expect(second.action).toBe('nothing');
+    expect(existsSync(sentinel)).toBe(false);
+  });
+
+  it('reboot without --if-needed acts now, even with nothing pending', async () => {
+    const sys = system();
+    const decision = await runReboot(request(sys, { REBOOT_WINDOWS: 'Mon 02:00 1h' }, { ifNeeded: false, booted: 5, nextBoot: 5 }));
+    expect(decision.action).toBe('reboot');
+    expect(readFileSync(sys.marker, 'utf8')).toBe(' reboot\n');
+  });
+});
