@@ -14,7 +14,7 @@ export function openRebootLock(settings: FleetSettings): RebootLock | undefined 
 
 export function openEtcdLock(settings: FleetSettings): EtcdFleetLock {
   if (settings.lock !== 'etcd' || !settings.etcd) {
-    throw new TuError(`this needs REBOOT_LOCK=etcd (the configuration says REBOOT_LOCK=${settings.lock})`, {
+    throw new TuError(`this command needs REBOOT_LOCK=etcd; the configuration says REBOOT_LOCK=${settings.lock}`, {
       hint: 'set REBOOT_LOCK=etcd and ETCD_ENDPOINTS in the configuration',
     });
   }

@@ -200,6 +200,16 @@ describe.skipIf(skip)('fleet holders in etcd', () => {
     expect((await node(group, 'third').fleet(['lock'])).exitCode).toBe(1);
   });
 
+  it('gives the slot back when the reboot command itself fails', async () => {
+    const group = 'failed-reboot';
+    const n = node(group, 'stuck', { REBOOT_COMMAND: 'false' });
+    const result = await n.fleet(['reboot-now']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('warning: fleet: the reboot failed (false failed (exit 1)); giving the slot back');
+    expect(JSON.parse(await etcd.etcdctl(['get', '--print-value-only', groupKeys(group).semaphore]))).toEqual({ total_slots: 1, holders: [] });
+    expect(existsSync(join(n.stateDir, 'fleet-slot.json'))).toBe(false);
+  });
+
   it('never reboots when etcd cannot be reached, and says so in one line', async () => {
     const port = await freePort();
     const log = join(dir, 'unreachable.log');
