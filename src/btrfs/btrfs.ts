@@ -117,3 +117,30 @@ export async function makeFilesystem(device: string, label: string): Promise<voi
 export async function sync(path: string): Promise<void> {
   await run('btrfs', ['filesystem', 'sync', path]);
 }
+
+/** The file system's current generation as seen from a subvolume (find-new's marker). */
+export async function currentGeneration(path: string): Promise<number> {
+  const { stdout } = await run('btrfs', ['subvolume', 'find-new', path, '9999999999']);
+  const m = /transid marker was (\d+)/.exec(stdout);
+  if (!m) throw new Error(`unexpected output of btrfs subvolume find-new: ${stdout}`);
+  return Number(m[1]);
+}
+
+/**
+ * Paths (relative to the subvolume) of regular files whose data was written since a
+ * generation. Cost grows with the change, not the subvolume. Metadata-only changes and
+ * deletions do not show: btrfs find-new lists written extents.
+ */
+export async function filesWrittenSince(path: string, generation: number): Promise<string[]> {
+  const { stdout } = await run('btrfs', ['subvolume', 'find-new', path, String(generation + 1)]);
+  return parseFindNew(stdout);
+}
+
+export function parseFindNew(text: string): string[] {
+  const paths = new Set<string>();
+  for (const line of text.split('\n')) {
+    const m = /^inode \d+ .* flags \S+ (.*)$/.exec(line);
+    if (m) paths.add(m[1]!);
+  }
+  return [...paths];
+}

@@ -17,7 +17,8 @@ export function normalizeArguments(argv: string[]): string[] {
   let sawCommand = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === 'run' || arg === '--') {
+    // After `run` comes the user's command; `fleet` has options of its own (and no --root).
+    if (arg === 'run' || arg === '--' || arg === 'fleet') {
       rest.push(...argv.slice(i));
       break;
     }

@@ -1,9 +1,16 @@
 /**
- * What listings and rollbacks get from the manifest and boot modules: a summary per snapshot,
- * a rollback preview, status lines, and how the next boot is set.
+ * What listings and rollbacks get from the manifest, boot and reboot modules: a summary per
+ * snapshot, a rollback preview, status lines, and how the next boot is set.
  */
+import { repairPointers, pendingEtcEdits, readEtcMergeReport, readHealthResult, refreshBootMenu, setNextBoot, lastKnownGood, badPackageSets } from '../boot/index.js';
+import { rollbackPreviewFor, summaryLookup } from '../manifest/listing.js';
+import { readPendingReboot } from '../reboot/state.js';
 import type { Overview } from '../snapshots/overview.js';
-import { setDefaultSnapshot, type System } from '../snapshots/system.js';
+import type { System } from '../snapshots/system.js';
+import { escapeControl } from '../util/escape.js';
+import { log } from '../util/log.js';
+import { renderRollbackPreview } from './render/rollbackPreview.js';
+import { makePalette, wantsColor } from './render/palette.js';
 
 export interface ListingHooks {
   summary(number: number): { text: string; data: unknown } | undefined;
@@ -11,14 +18,85 @@ export interface ListingHooks {
   status(overview: Overview): Promise<{ lines: string[]; data: Record<string, unknown> }>;
   setNextBoot(number: number): Promise<void>;
   afterRemoval(): Promise<void>;
+  /** The two next-boot pointers agree again (GRUB's wins). */
+  repair(): Promise<void>;
 }
 
 export async function listingHooks(system: System): Promise<ListingHooks> {
+  let lookup: ReturnType<typeof summaryLookup> | undefined;
   return {
-    summary: () => undefined,
-    rollbackPreview: async () => [],
-    status: async () => ({ lines: [], data: {} }),
-    setNextBoot: (number) => setDefaultSnapshot(system, number),
-    afterRemoval: async () => undefined,
+    summary(number) {
+      try {
+        lookup ??= summaryLookup(system.store);
+        return lookup(number);
+      } catch (error) {
+        log.detail(`no summaries: ${String(error)}`);
+        lookup = () => undefined;
+        return undefined;
+      }
+    },
+    async rollbackPreview(from, to) {
+      if (from === undefined || from === to) return [];
+      const preview = await rollbackPreviewFor(system.store, from, to);
+      return [renderRollbackPreview(preview, makePalette(wantsColor(process.stderr)))];
+    },
+    async status(overview) {
+      const lines: string[] = [];
+      const data: Record<string, unknown> = {};
+      const reboot = readPendingReboot(system.stateDir);
+      if (reboot && reboot.snapshot === overview.default && overview.default !== overview.booted) {
+        lines.push(`Reboot needed: ${reboot.level} (for snapshot ${reboot.snapshot})`);
+        data.rebootLevel = reboot.level;
+      }
+      if (overview.default !== undefined && overview.default !== overview.booted) {
+        try {
+          const preview = await rollbackPreviewFor(system.store, overview.booted ?? overview.default, overview.default);
+          lines.push('What the next boot brings:', renderRollbackPreview(preview, makePalette(wantsColor(process.stdout))));
+          data.nextBoot = preview;
+        } catch (error) {
+          log.detail(`no next-boot preview: ${String(error)}`);
+        }
+        try {
+          const edits = await pendingEtcEdits(system);
+          if (edits && edits.carried.length) {
+            lines.push(`Edits to /etc made since snapshot ${edits.snapshot} was taken, carried over at boot: ${edits.carried.map(escapeControl).join(', ')}`);
+          }
+          if (edits && edits.conflicts.length) {
+            lines.push(`Edits to /etc that snapshot ${edits.snapshot} changed too (its version wins, yours is kept beside it): ${edits.conflicts.map(escapeControl).join(', ')}`);
+          }
+          data.pendingEtcEdits = edits ?? null;
+        } catch (error) {
+          log.detail(`no pending /etc edits: ${String(error)}`);
+        }
+      }
+      const merge = readEtcMergeReport(system);
+      if (merge && merge.conflicts.length) {
+        lines.push(`/etc conflicts at the last boot (the snapshot's version kept, yours beside it): ${merge.conflicts.map((c) => escapeControl(c.path)).join(', ')}`);
+        data.etcConflicts = merge.conflicts;
+      }
+      const health = readHealthResult(system.stateDir);
+      if (health) {
+        lines.push(`Health check: ${health.status} for snapshot ${health.snapshot}${health.fallback ? ' (fallback boot)' : ''} at ${health.at}`);
+        data.health = health;
+      }
+      const good = lastKnownGood(system.stateDir);
+      if (good !== undefined) data.knownGood = good;
+      const bad = badPackageSets(system.stateDir);
+      if (bad.length) {
+        lines.push(`Bad package sets recorded: ${bad.length} (the daily update will not rebuild them)`);
+        data.badPackageSets = bad;
+      }
+      return { lines, data };
+    },
+    async setNextBoot(number) {
+      await setNextBoot(system, number);
+      await refreshBootMenu(system);
+    },
+    async afterRemoval() {
+      await refreshBootMenu(system);
+    },
+    async repair() {
+      await repairPointers(system);
+    },
   };
 }

@@ -3,7 +3,7 @@
  * boot, then what the boot loader and the reboot policy want. The engine knows none of those
  * modules; the CLI composes them as hooks.
  */
-import type { Provenance } from '../manifest/types.js';
+import type { FileChange, Provenance } from '../manifest/types.js';
 import type { ChrootFacts } from '../chroot/plan.js';
 import { IN_PROGRESS_KEY } from '../snapshots/store.js';
 import { setDefaultSnapshot, type System } from '../snapshots/system.js';
@@ -16,13 +16,15 @@ export interface CloseInput {
   requestDir: string;
   provenance: Provenance;
   rebootNeeded: boolean;
+  /** Files the transaction wrote to shared subvolumes (they do not roll back). */
+  sharedWrites: FileChange[];
 }
 
 export interface TransactionHooks {
   /** Before the snapshot is taken (e.g. say what a superseded pending snapshot holds). */
   beforeStart?(system: System, base: number): Promise<void>;
   /** Files to bind over paths in the chroot (boot loader stubs); may add supplements. */
-  chrootStubs?(snapshotRoot: string, supplements: Supplements): ChrootFacts['binds'];
+  chrootStubs?(snapshotRoot: string, supplements: Supplements, stubDir: string): ChrootFacts['binds'];
   /** Compute and store the manifest (must finish before the snapshot becomes the default). */
   writeManifest?(system: System, input: CloseInput): Promise<void>;
   /** Act on what the chroot recorded (update-grub, initrd requests) after teardown. */

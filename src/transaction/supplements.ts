@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 export const POLICY_RC_D = '#!/bin/sh\n# transactional-update: no service starts inside a transaction.\nexit 101\n';
 
 export class Supplements {
-  private readonly added: string[] = [];
+  private readonly added: Array<{ file: string; dir: string | undefined }> = [];
 
   constructor(private readonly root: string) {}
 
@@ -17,14 +17,18 @@ export class Supplements {
   add(pathInside: string, content: string, mode: number): boolean {
     const target = join(this.root, pathInside);
     if (exists(target)) return false;
-    mkdirSync(dirname(target), { recursive: true });
+    // Directories we make for it are ours too, and go with it.
+    const firstCreated = mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content, { mode });
-    this.added.push(target);
+    this.added.push({ file: target, dir: firstCreated });
     return true;
   }
 
   removeAll(): void {
-    for (const path of this.added.reverse()) rmSync(path, { force: true });
+    for (const { file, dir } of this.added.reverse()) {
+      rmSync(file, { force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
     this.added.length = 0;
   }
 }

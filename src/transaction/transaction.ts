@@ -21,6 +21,7 @@ import { recoverCrashedTransactions } from './recovery.js';
 import { POLICY_RC_D, Supplements } from './supplements.js';
 import { closeSnapshot, type TransactionHooks } from './close.js';
 import { snapshotHasChanges } from './changeCheck.js';
+import { markSharedSubvolumes, sharedWritesSince } from './sharedWrites.js';
 
 export interface TransactionStep {
   argv: string[];
@@ -96,7 +97,7 @@ export async function runTransaction(system: System, request: TransactionRequest
 
     supplements.add('/usr/sbin/policy-rc.d', POLICY_RC_D, 0o755);
     supplements.add('/etc/resolv.conf', '', 0o644);
-    const stubBinds = hooks.chrootStubs?.(paths.snapshot, supplements) ?? [];
+    const stubBinds = hooks.chrootStubs?.(paths.snapshot, supplements, `${requestDir}.stubs`) ?? [];
     const facts = gatherChrootFacts({
       systemRoot: system.root,
       snapshotRoot: paths.snapshot,
@@ -107,6 +108,7 @@ export async function runTransaction(system: System, request: TransactionRequest
       ],
     });
     const plan = planMounts(facts);
+    const writeMarks = await markSharedSubvolumes(facts.sharedMounts);
 
     let rebootNeeded = false;
     const messages: string[] = [];
@@ -149,6 +151,7 @@ export async function runTransaction(system: System, request: TransactionRequest
     signals.throwIfInterrupted();
     supplements.removeAll();
     await verifyNothingMounted(paths.snapshot);
+    const sharedWrites = await sharedWritesSince(writeMarks, system.root);
 
     await btrfs.setReadOnly(paths.snapshot, true);
     await btrfs.snapshotSubvolume(paths.snapshotEtc, paths.etc, { readOnly: true });
@@ -175,6 +178,7 @@ export async function runTransaction(system: System, request: TransactionRequest
         packageManager: request.packageManager ?? null,
       },
       rebootNeeded,
+      sharedWrites,
     }, hooks);
     closed = true;
     return { status: 'committed', number, base, rebootNeeded, messages };
@@ -186,6 +190,7 @@ export async function runTransaction(system: System, request: TransactionRequest
   } finally {
     signals.dispose();
     rmSync(requestDir, { recursive: true, force: true });
+    rmSync(`${requestDir}.stubs`, { recursive: true, force: true });
     if (!closed) await abandon(system, number, false, undefined);
   }
 }

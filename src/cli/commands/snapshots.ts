@@ -30,6 +30,10 @@ export function registerSnapshotCommands(program: Command, ctx: () => CliContext
     .action(async (opts: { dryRun?: boolean; limit: string }) => cleanupCommand(ctx(), opts));
 }
 
+function truncate(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
 function markers(row: SnapshotRow): string {
   // snapper's convention: "*" booted and default, "-" booted, "+" default (next boot).
   if (row.booted && row.default) return '*';
@@ -68,7 +72,7 @@ async function listCommand(ctx: CliContext): Promise<void> {
     r.date ?? '',
     r.readOnly ? 'ro' : 'rw',
     [r.pending ? 'pending' : '', r.inProgress ? 'in progress' : '', r.failed ? 'failed' : ''].filter(Boolean).join(',') ,
-    escapeControl(r.description),
+    truncate(escapeControl(r.description), 48),
     hooks.summary(r.number)?.text ?? '',
   ]);
   ctx.print(renderTable(['#', 'date (UTC)', 'ro', 'state', 'description', 'changes'], rows));
@@ -90,9 +94,10 @@ export function statusJson(overview: Overview, system: System) {
 
 async function statusCommand(ctx: CliContext): Promise<void> {
   const system = await ctx.system();
+  const hooks = await listingHooks(system);
+  await hooks.repair();
   const overview = await gatherOverview(system);
   const status = statusJson(overview, system);
-  const hooks = await listingHooks(system);
   const extra = await hooks.status(overview);
   if (ctx.options.json) {
     ctx.print(JSON.stringify({ ...status, ...extra.data }));
@@ -154,6 +159,7 @@ async function rollbackCommand(ctx: CliContext, target: string | undefined, opts
     if (!(await askYesNo(`Make snapshot ${number} the next boot?`, false))) throw new TuError('rollback cancelled');
   }
   using _lock = acquireLock(system.stateDir);
+  await hooks.repair();
   await hooks.setNextBoot(number);
   if (ctx.options.json) ctx.print(JSON.stringify({ from: overview.default ?? null, to: number, dryRun: false }));
   else ctx.note(`Rolled back: snapshot ${number} is the next boot. Reboot to use it.`);
