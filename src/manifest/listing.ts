@@ -1,10 +1,12 @@
 /**
  * What `list` and `rollback` take from the manifest: a summary per snapshot (from the
  * index, no manifest read when it is fresh) and the rollback preview.
+ *
+ * `list` must stay fast: this module loads only the index. The comparison behind the
+ * rollback preview (send streams, hence the subprocess layer) is imported when asked for.
  */
 import { listSummaries, type SnapshotSummary } from './indexDb.js';
-import { previewRollback, type RollbackPreview } from './rollbackPreview.js';
-import { diffSnapshots } from './snapshotDiff.js';
+import type { RollbackPreview } from './rollbackPreview.js';
 import type { ManifestLocator } from './storeJson.js';
 import type { SnapshotTrees } from './compare.js';
 
@@ -27,5 +29,6 @@ export function summaryLookup(store: ManifestLocator): (number: number) => Summa
 
 /** What going back from `from` to `to` undoes and brings back. */
 export async function rollbackPreviewFor(store: SnapshotTrees, from: number, to: number): Promise<RollbackPreview> {
+  const [{ diffSnapshots }, { previewRollback }] = await Promise.all([import('./snapshotDiff.js'), import('./rollbackPreview.js')]);
   return previewRollback(await diffSnapshots(store, from, to));
 }
