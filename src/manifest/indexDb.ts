@@ -32,7 +32,11 @@ export function indexPath(store: ManifestLocator): string {
 
 /** Open (creating or migrating) the index. Throws on a corrupt file: see ensureIndexFresh. */
 export function openIndex(store: ManifestLocator): Database {
-  const db = new BetterSqlite3(indexPath(store), { timeout: 5000 });
+  return openIndexAt(indexPath(store));
+}
+
+function openIndexAt(path: string): Database {
+  const db = new BetterSqlite3(path, { timeout: 5000 });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
@@ -61,6 +65,11 @@ export function ensureIndexFresh(store: ManifestLocator): Database {
   try {
     return refresh(store, openIndex(store));
   } catch (error) {
+    if (isUnwritable(error)) {
+      // A read-only /.snapshots (a mounted image, a rescue system): index in memory for this run.
+      log.warn(`cannot write the snapshot index ${indexPath(store)} (${errorMessage(error)}); reading the manifests directly`);
+      return refresh(store, openIndexAt(':memory:'));
+    }
     if (!isBrokenDatabase(error)) throw error;
     log.warn(`the snapshot index ${indexPath(store)} is unusable (${errorMessage(error)}); rebuilding it from the manifests`);
     moveAside(store);
@@ -275,6 +284,11 @@ function isBrokenDatabase(error: unknown): boolean {
     typeof code === 'string' &&
     (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_ERROR'))
   );
+}
+
+function isUnwritable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_READONLY_DIRECTORY' || code === 'EROFS' || code === 'EACCES';
 }
 
 /** Keep the last broken database for inspection; its WAL goes with it. */

@@ -118,6 +118,15 @@ describe('the SQLite index', () => {
     expect(listSummaries(store).map((r) => r.number)).toEqual([1, 2]);
   });
 
+  it('still lists from the manifests when the index cannot be written', () => {
+    const store = createFakeSnapshots(dir, 2);
+    mkdirSync(indexPath(store)); // a directory where the database should be: SQLITE_CANTOPEN
+    expect(listSummaries(store).map((r) => r.summary)).toEqual([
+      '+1 ~1 -1 packages · 41 files · 1 in /etc',
+      '+1 ~1 -1 packages · 41 files · 1 in /etc',
+    ]);
+  });
+
   it('rebuilds a database written by a newer schema version', () => {
     const store = createFakeSnapshots(dir, 1);
     const db = new BetterSqlite3(indexPath(store));
