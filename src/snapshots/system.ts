@@ -2,11 +2,11 @@
  * A managed system: the root directory (/ or --root), its snapshot store, which snapshot is
  * booted (mounted at the root) and which boots next (the btrfs default subvolume).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { decodeOctal } from '../chroot/mountinfo.js';
 import { join, resolve } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import * as btrfs from '../btrfs/btrfs.js';
-import { run } from '../util/exec.js';
 import { SnapshotStore } from './store.js';
 
 export interface System {
@@ -27,15 +27,28 @@ export interface MountEntry {
   options: string;
 }
 
+/** The mount at exactly `path` (the last one wins when mounts are stacked), from mountinfo. */
 export async function findMount(path: string): Promise<MountEntry | undefined> {
-  const { stdout, exitCode } = await run(
-    'findmnt',
-    ['-J', '-n', '-o', 'TARGET,SOURCE,FSTYPE,FSROOT,OPTIONS', '--mountpoint', path],
-    { reject: false },
-  );
-  if (exitCode !== 0 || !stdout.trim()) return undefined;
-  const parsed = JSON.parse(stdout) as { filesystems: MountEntry[] };
-  return parsed.filesystems.at(-1);
+  return parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8')).filter((m) => m.target === path).at(-1);
+}
+
+/** /proc/self/mountinfo lines (proc(5)): id parent dev root target options [optional…] - fstype source super. */
+export function parseMountInfo(text: string): MountEntry[] {
+  const entries: MountEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const fields = line.split(' ');
+    const dash = fields.indexOf('-');
+    if (dash < 6) continue;
+    entries.push({
+      fsroot: decodeOctal(fields[3]!),
+      target: decodeOctal(fields[4]!),
+      options: fields[5]!,
+      fstype: fields[dash + 1]!,
+      source: decodeOctal(fields[dash + 2] ?? ''),
+    });
+  }
+  return entries;
 }
 
 /** "@/.snapshots/12/snapshot" (with or without a leading "/") → 12. */
