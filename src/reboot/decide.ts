@@ -39,7 +39,7 @@ export interface RebootDecision {
   reason: string;
   /** The window now is in, or the next one; undefined when no windows are configured. */
   nextWindow: WindowOccurrence | undefined;
-  /** For 'wait' inside a window: the randomized time the reboot is due. */
+  /** For 'wait': the randomized time inside the (current or next) window the reboot is due. */
   rebootAt?: Date;
   level: RebootLevel;
 }
@@ -78,10 +78,10 @@ export function decideReboot(input: RebootDecisionInput): RebootDecision {
   }
   const opensAt = formatInZone(window.start, tz);
   const closesAt = formatInZone(window.end, tz);
-  if (window.start.getTime() > now.getTime()) {
-    return result('wait', method, `snapshot ${snapshot} is pending; the next maintenance window opens at ${opensAt}`);
-  }
   const due = rebootTime(window, input.random, settings.rebootRandomDelayMs);
+  if (window.start.getTime() > now.getTime()) {
+    return result('wait', method, `snapshot ${snapshot} is pending; the next maintenance window opens at ${opensAt}`, due);
+  }
   if (now.getTime() >= due.getTime()) {
     return result('reboot', method, `snapshot ${snapshot} is pending and the maintenance window is open until ${closesAt}; ${method.reason}`);
   }

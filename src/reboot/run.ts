@@ -4,6 +4,7 @@
  * lock plugs in through `around` (see src/reboot/fleet/rebootCycle.ts).
  */
 import { join } from 'node:path';
+import { setTimeout as sleepMs } from 'node:timers/promises';
 import type { Settings } from '../config/settings.js';
 import { log } from '../util/log.js';
 import { decideReboot, type RebootDecision } from './decide.js';
@@ -36,7 +37,19 @@ export interface RebootRequest {
    * waiting at most until `until` (the window's end), and calls restart() only with one.
    */
   around?: (restart: () => Promise<void>, info: { until: Date | undefined; snapshot: number | undefined }) => Promise<void>;
+  /**
+   * When the reboot is due within this time, wait for it instead of returning 'wait'. The
+   * reboot timer passes REBOOT_CHECK_INTERVAL_MS: a due time between two runs of the timer is
+   * then met by the earlier run, even one that falls before the next run or a window that
+   * opens between two runs. 0 (the default) never waits.
+   */
+  waitUpToMs?: number;
+  /** How to wait (tests pass a recorder); default: a real timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** How often transactional-update-reboot.timer runs `reboot --if-needed` (OnCalendar=*:0/15). */
+export const REBOOT_CHECK_INTERVAL_MS = 15 * 60_000;
 
 const RESTARTS = new Set<RebootMechanism>(['reboot', 'soft-reboot', 'kexec', 'command']);
 const SIGNALS = new Set<RebootMechanism>(['kured', 'rebootmgr', 'notify']);
@@ -53,16 +66,30 @@ export function currentPending(stateDir: string, booted: number | undefined, nex
 }
 
 export async function runReboot(request: RebootRequest): Promise<RebootDecision> {
-  const now = request.now ?? new Date();
-  const pending = currentPending(request.stateDir, request.booted, request.nextBoot);
-  const decision = decideReboot({
-    now,
-    settings: request.settings,
-    pending,
-    ifNeeded: request.ifNeeded,
-    random: rebootRandom(request.root, pending),
-    facts: request.facts ?? (await gatherRebootFacts()),
-  });
+  let now = request.now ?? new Date();
+  const facts = request.facts ?? (await gatherRebootFacts());
+  const decideAt = (at: Date) => {
+    const pending = currentPending(request.stateDir, request.booted, request.nextBoot);
+    const decision = decideReboot({
+      now: at,
+      settings: request.settings,
+      pending,
+      ifNeeded: request.ifNeeded,
+      random: rebootRandom(request.root, pending),
+      facts,
+    });
+    return { pending, decision };
+  };
+  let { pending, decision } = decideAt(now);
+  const waitMs = decision.rebootAt ? decision.rebootAt.getTime() - now.getTime() : Infinity;
+  if (decision.action === 'wait' && waitMs <= (request.waitUpToMs ?? 0)) {
+    log.step(`reboot: waiting until ${decision.rebootAt!.toISOString()}: ${decision.reason}`);
+    await (request.sleep ?? ((ms: number) => sleepMs(ms)))(waitMs);
+    // A timer may fire a little early: decide at the due time at the earliest.
+    const after = request.now ? decision.rebootAt! : new Date();
+    now = after.getTime() < decision.rebootAt!.getTime() ? decision.rebootAt! : after;
+    ({ pending, decision } = decideAt(now));
+  }
   log.step(`reboot: ${decision.action}: ${decision.reason}`);
   if (decision.action !== 'reboot' || !decision.method) return decision;
   const method = decision.method;

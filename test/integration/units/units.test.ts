@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDir } from '../../support/tmp.js';
+import { REBOOT_CHECK_INTERVAL_MS } from '../../../src/reboot/run.js';
 
 const REPO = resolve('.');
 const UNITS_DIR = join(REPO, 'systemd');
@@ -115,6 +116,18 @@ describe('unit contents', () => {
     expect(unit('transactional-update.timer')).toMatch(/^RandomizedDelaySec=\S+$/m);
     expect(unit('transactional-update-reboot.timer')).toMatch(/^OnCalendar=\*:0\/15$/m);
     expect(unit('transactional-update-cleanup.timer')).toMatch(/^OnCalendar=daily$/m);
+  });
+
+  it('run the reboot check as often as runReboot assumes (REBOOT_CHECK_INTERVAL_MS)', async () => {
+    const spec = /^OnCalendar=(.+)$/m.exec(unit('transactional-update-reboot.timer'))![1]!;
+    const result = await execa('systemd-analyze', ['calendar', '--iterations=4', '--base-time=2026-01-05 02:07:00 UTC', spec], {
+      env: { TZ: 'UTC', SYSTEMD_LOG_COLOR: '0' },
+    });
+    const elapses = [...result.stdout.matchAll(/(?:Next elapse|Iter\. #\d+): \w+ (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC/g)].map((m) =>
+      Date.parse(`${m[1]!.replace(' ', 'T')}Z`),
+    );
+    expect(elapses).toHaveLength(4);
+    expect(elapses.slice(1).map((t, i) => t - elapses[i]!)).toEqual([REBOOT_CHECK_INTERVAL_MS, REBOOT_CHECK_INTERVAL_MS, REBOOT_CHECK_INTERVAL_MS]);
   });
 
   it('merge /etc early and check health before boot-complete.target', () => {

@@ -42,7 +42,8 @@ describe('decideReboot', () => {
     expect(d.action).toBe('wait');
     expect(d.reason).toBe('snapshot 7 is pending; the next maintenance window opens at 2026-01-06 02:00 +01:00');
     expect(d.nextWindow?.start.toISOString()).toBe('2026-01-06T01:00:00.000Z');
-    expect(d.rebootAt).toBeUndefined();
+    // random 0.5 of REBOOT_RANDOM_DELAY=30m: 15 minutes into the window.
+    expect(d.rebootAt?.toISOString()).toBe('2026-01-06T01:15:00.000Z');
   });
 
   it('inside the window waits for the randomized time, then reboots', () => {

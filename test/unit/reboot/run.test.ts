@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../../src/config/settings.js';
 import { readPendingReboot, recordRebootLevel } from '../../../src/reboot/state.js';
-import { rebootRandom, runReboot, type RebootRequest } from '../../../src/reboot/run.js';
+import { REBOOT_CHECK_INTERVAL_MS, rebootRandom, runReboot, type RebootRequest } from '../../../src/reboot/run.js';
 import { rebootTime } from '../../../src/reboot/window.js';
 
 const dirs: string[] = [];
@@ -75,6 +75,47 @@ describe('runReboot', () => {
     const onTime = await runReboot(request(sys, values, { now: due }));
     expect(onTime.action).toBe('reboot');
     expect(readFileSync(sys.marker, 'utf8')).toBe('5 soft-reboot\n');
+  });
+
+  it('meets a due time before the next timer run by waiting for it, also in a window that opens between runs', async () => {
+    const sys = system();
+    recordRebootLevel(sys.stateDir, 5, 'reboot');
+    // A five-minute window between the timer's runs at 02:00 and 02:15.
+    const values = { REBOOT_WINDOWS: 'Mon 02:05 5m', REBOOT_TIMEZONE: 'UTC', REBOOT_RANDOM_DELAY: '30m' };
+    const window = { start: new Date('2026-01-05T02:05:00Z'), end: new Date('2026-01-05T02:10:00Z') };
+    const due = rebootTime(window, rebootRandom(sys.root, readPendingReboot(sys.stateDir)), 30 * 60_000);
+    const slept: number[] = [];
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+    };
+    const now = new Date('2026-01-05T02:00:00Z');
+    // Without waiting, the run at 02:00 only says "wait", and the run at 02:15 is too late.
+    expect((await runReboot(request(sys, values, { now }))).action).toBe('wait');
+    expect((await runReboot(request(sys, values, { now: new Date('2026-01-05T02:15:00Z') }))).action).toBe('wait');
+    expect(existsSync(sys.marker)).toBe(false);
+    // With the timer's interval as the budget, the run at 02:00 waits for the due time.
+    const decision = await runReboot(request(sys, values, { now, waitUpToMs: REBOOT_CHECK_INTERVAL_MS, sleep }));
+    expect(slept).toEqual([due.getTime() - now.getTime()]);
+    expect(decision.action).toBe('reboot');
+    expect(readFileSync(sys.marker, 'utf8')).toBe('5 reboot\n');
+  });
+
+  it('does not wait for a due time beyond the budget', async () => {
+    const sys = system();
+    recordRebootLevel(sys.stateDir, 5, 'reboot');
+    const slept: number[] = [];
+    const decision = await runReboot(
+      request(sys, { REBOOT_WINDOWS: 'Mon 02:00 1h', REBOOT_TIMEZONE: 'UTC' }, {
+        now: new Date('2026-01-05T01:00:00Z'),
+        waitUpToMs: REBOOT_CHECK_INTERVAL_MS,
+        sleep: async (ms) => {
+          slept.push(ms);
+        },
+      }),
+    );
+    expect(decision.action).toBe('wait');
+    expect(slept).toEqual([]);
+    expect(existsSync(sys.marker)).toBe(false);
   });
 
   it('passes restarts through `around` with the window end, as a fleet lock does', async () => {
