@@ -11,8 +11,9 @@ import { TuError, UsageError } from '../../errors.js';
 import { escapeControl } from '../../util/escape.js';
 import { run } from '../../util/exec.js';
 import type { EtcdFleetLock, GroupStatus } from '../../reboot/fleet/etcdLock.js';
-import { instanceToken, readMachineId } from '../../reboot/fleet/identity.js';
-import { openEtcdLock, openRebootLock } from '../../reboot/fleet/openLock.js';
+import { readMachineId } from '../../reboot/fleet/identity.js';
+import { openFleetNode } from '../../reboot/fleet/node.js';
+import { openEtcdLock } from '../../reboot/fleet/openLock.js';
 import { afterBoot, takeSlotAndReboot, type FleetNode, type WaitOptions } from '../../reboot/fleet/rebootCycle.js';
 import { fleetSettings, type FleetSettings } from '../../reboot/fleet/settings.js';
 import { removeSlotRecord } from '../../reboot/fleet/slotRecord.js';
@@ -186,19 +187,14 @@ async function withEtcd(ctx: FleetContext, action: (lock: EtcdFleetLock) => Prom
 }
 
 async function withNode(ctx: FleetContext, action: (node: FleetNode) => Promise<void>): Promise<void> {
-  const { settings } = ctx;
-  const lock = openRebootLock(settings);
-  if (!lock) {
+  const node = openFleetNode(ctx.settings, ctx.stateDir);
+  if (!node) {
     throw new TuError('no fleet lock is configured (REBOOT_LOCK=none)', { hint: 'set REBOOT_LOCK=etcd or REBOOT_LOCK=fleetlock' });
   }
   try {
-    if (settings.nodeId === undefined) {
-      throw new TuError('this node has no fleet id: no FLEET_NODE_ID and no /etc/machine-id', { hint: 'set FLEET_NODE_ID or pass --node-id' });
-    }
-    const node: FleetNode = { lock, group: settings.group, id: settings.nodeId, token: instanceToken(ctx.stateDir), stateDir: ctx.stateDir };
     await action(node);
   } finally {
-    lock.close();
+    node.lock.close();
   }
 }
 
