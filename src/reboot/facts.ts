@@ -14,6 +14,8 @@ export async function gatherRebootFacts(): Promise<Omit<RebootFacts, 'level'>> {
     systemdVersion: await systemdVersion(),
     kexecAvailable: (await commandExists('kexec')) && existsSync('/sys/kernel/kexec_loaded'),
     rebootmgrActive: await rebootmgrActive(),
+    // Set by the caller that can mount the new snapshot at /run/nextroot (runReboot does).
+    nextRootPreparable: false,
   };
 }
 

@@ -16,6 +16,11 @@ export interface RebootFacts {
   kexecAvailable: boolean;
   /** rebootmgrctl is installed and rebootmgrd is running. */
   rebootmgrActive: boolean;
+  /**
+   * The new snapshot can be put where a soft-reboot switches to (/run/nextroot): the boot
+   * code supplied the step. Without it a soft-reboot would restart into the old root.
+   */
+  nextRootPreparable: boolean;
   /** What the pending change needs. */
   level: RebootLevel;
 }
@@ -82,8 +87,11 @@ function chooseSystemd(facts: RebootFacts, settings: Pick<Settings, 'allowSoftRe
     if (!settings.allowSoftReboot) {
       return { method: 'systemd', mechanism: 'reboot', reason: `${via}: a soft-reboot would do, but REBOOT_ALLOW_SOFT_REBOOT=no` };
     }
-    if (softRebootSupported(facts)) {
+    if (softRebootSupported(facts) && facts.nextRootPreparable) {
       return { method: 'systemd', mechanism: 'soft-reboot', reason: `${via}: the change needs no new kernel, so a soft-reboot is enough` };
+    }
+    if (softRebootSupported(facts)) {
+      return { method: 'systemd', mechanism: 'reboot', reason: `${via}: a soft-reboot would do, but the new snapshot cannot be prepared as the next root here` };
     }
     return {
       method: 'systemd',

@@ -67,7 +67,7 @@ export function currentPending(stateDir: string, booted: number | undefined, nex
 
 export async function runReboot(request: RebootRequest): Promise<RebootDecision> {
   let now = request.now ?? new Date();
-  const facts = request.facts ?? (await gatherRebootFacts());
+  const facts = { ...(request.facts ?? (await gatherRebootFacts())), nextRootPreparable: request.prepareSoftReboot !== undefined };
   const decideAt = (at: Date) => {
     const pending = currentPending(request.stateDir, request.booted, request.nextBoot);
     const decision = decideReboot({

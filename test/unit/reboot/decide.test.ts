@@ -10,7 +10,7 @@ const settingsOf = (values: Record<string, string>) =>
 
 const WINDOWED = settingsOf({ REBOOT_WINDOWS: 'Mon..Fri 02:00 2h', REBOOT_TIMEZONE: 'Europe/Berlin', REBOOT_RANDOM_DELAY: '30m' });
 const PENDING: PendingReboot = { snapshot: 7, level: 'reboot', recordedAt: '2026-01-04T12:00:00.000Z' };
-const FACTS = { systemdVersion: 252, kexecAvailable: false, rebootmgrActive: false };
+const FACTS = { systemdVersion: 252, kexecAvailable: false, rebootmgrActive: false, nextRootPreparable: true };
 
 function decide(over: Partial<RebootDecisionInput>) {
   return decideReboot({

@@ -15,6 +15,7 @@ const facts = (over: Partial<RebootFacts> = {}): RebootFacts => ({
   systemdVersion: DEBIAN12,
   kexecAvailable: false,
   rebootmgrActive: false,
+  nextRootPreparable: true,
   level: 'reboot',
   ...over,
 });
@@ -49,6 +50,11 @@ describe('chooseRebootMethod', () => {
       'REBOOT_METHOD=systemd: a soft-reboot would do, but systemd 252 has none (needs 254)',
     );
     expect(mechanism({ level: 'soft-reboot', systemdVersion: 256 }, { allowSoftReboot: false })).toBe('reboot');
+    expect(chooseRebootMethod(facts({ level: 'soft-reboot', systemdVersion: 256, nextRootPreparable: false }), settings())).toEqual({
+      method: 'systemd',
+      mechanism: 'reboot',
+      reason: 'REBOOT_METHOD=systemd: a soft-reboot would do, but the new snapshot cannot be prepared as the next root here',
+    });
     expect(mechanism({ level: 'kexec', systemdVersion: 256 }, {})).toBe('reboot');
     expect(mechanism({ level: 'reboot', systemdVersion: 256 }, {})).toBe('reboot');
   });

@@ -26,7 +26,7 @@ function system() {
 
 const settingsOf = (values: Record<string, string>) =>
   resolveSettings({ values, sources: Object.fromEntries(Object.keys(values).map((k) => [k, '/etc/transactional-update.conf'])) });
-const FACTS = { systemdVersion: undefined, kexecAvailable: false, rebootmgrActive: false };
+const FACTS = { systemdVersion: undefined, kexecAvailable: false, rebootmgrActive: false, nextRootPreparable: false };
 
 function request(sys: ReturnType<typeof system>, values: Record<string, string>, over: Partial<RebootRequest> = {}): RebootRequest {
   return {
