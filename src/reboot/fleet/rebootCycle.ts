@@ -87,7 +87,10 @@ export async function afterBoot(node: FleetNode, options: WaitOptions = {}): Pro
       if (outcome.kind !== 'kept' || !timeLeft(options)) return outcome;
       log.detail(`fleet: keeping the reboot slot: ${outcome.reason}`);
     } catch (error) {
-      if (!(error instanceof LockUnreachableError) || !timeLeft(options)) throw error;
+      if (!(error instanceof LockUnreachableError)) throw error;
+      if (!timeLeft(options)) {
+        throw new LockUnreachableError(error.message, { hint: 'the slot stays taken; the next run tries again', cause: error });
+      }
       log.warn(`${error.message}; trying again`);
     }
     await pause(options);
