@@ -101,14 +101,23 @@ export interface SnapshotSummary {
 export function listSummaries(store: ManifestLocator): SnapshotSummary[] {
   const db = ensureIndexFresh(store);
   try {
-    return (db.prepare('SELECT * FROM snapshots ORDER BY number').all() as SnapshotRow[]).map(toSummary);
+    return (lastRows.get(db) ?? selectRows(db)).map(toSummary);
   } finally {
+    lastRows.delete(db);
     db.close();
   }
 }
 
+/** Rows the freshness check already read, when it found nothing to change (saves a query). */
+const lastRows = new WeakMap<Database, SnapshotRow[]>();
+
+function selectRows(db: Database): SnapshotRow[] {
+  return db.prepare('SELECT * FROM snapshots ORDER BY number').all() as SnapshotRow[];
+}
+
 interface SnapshotRow {
   number: number;
+  info_sig: string | null;
   date: string | null;
   description: string;
   userdata: string;
@@ -157,9 +166,13 @@ function toSummary(row: SnapshotRow): SnapshotSummary {
 function refresh(store: ManifestLocator, db: Database): Database {
   try {
     const onDisk = scanStore(store);
-    const indexed = db.prepare('SELECT number, info_sig AS info, json_sig AS json FROM snapshots').all() as Indexed[];
+    const rows = selectRows(db);
+    const indexed: Indexed[] = rows.map((row) => ({ number: row.number, info: row.info_sig, json: row.json_sig }));
     const plan = planRefresh(onDisk, indexed);
-    if (isFresh(plan)) return db;
+    if (isFresh(plan)) {
+      lastRows.set(db, rows);
+      return db;
+    }
     checkIntegrity(db);
     db.transaction(() => {
       for (const number of plan.remove) db.prepare('DELETE FROM snapshots WHERE number = ?').run(number);
