@@ -75,7 +75,11 @@ const FLEET_KEY = /^(REBOOT_LOCK|ETCD_[A-Z0-9_]+|FLEETLOCK_[A-Z0-9_]+|FLEET_[A-Z
 const TRUE_WORDS = ['yes', 'true', '1', 'on'];
 const FALSE_WORDS = ['no', 'false', '0', 'off'];
 
-export function resolveSettings(config: ConfigValues): Settings {
+/**
+ * `system.localTimeZone` is the managed system's zone (systemTimeZone(root)), the default of
+ * REBOOT_TIMEZONE; without it, this process's zone.
+ */
+export function resolveSettings(config: ConfigValues, system: { localTimeZone?: string } = {}): Settings {
   const problems: string[] = [];
   const warnings: string[] = [];
   const where = (key: string) => (config.sources[key] ? ` in ${escapeControl(config.sources[key])}` : '');
@@ -144,7 +148,7 @@ export function resolveSettings(config: ConfigValues): Settings {
   }
 
   const zoneText = get('REBOOT_TIMEZONE');
-  let rebootTimeZone = localTimeZone();
+  let rebootTimeZone = system.localTimeZone ?? localTimeZone();
   if (zoneText !== undefined) {
     if (isValidTimeZone(zoneText)) rebootTimeZone = zoneText;
     else bad('REBOOT_TIMEZONE', 'expected an IANA time zone such as Europe/Berlin or UTC');

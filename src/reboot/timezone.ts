@@ -7,6 +7,8 @@
  *  - a time in the fall-back overlap happens twice: we take the first occurrence (02:30 on
  *    2026-10-25 in Europe/Berlin → 02:30 CEST, not CET).
  */
+import { readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface WallTime {
   year: number;
@@ -54,6 +56,28 @@ export function isValidTimeZone(timeZone: string): boolean {
 /** The zone this process runs in (TZ, else /etc/localtime), as an IANA name. */
 export function localTimeZone(): string {
   return new Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/**
+ * The local zone of the system at `root`: the target of its /etc/localtime link
+ * (…/zoneinfo/Europe/Berlin, as systemd's timedatectl reads it), else Debian's /etc/timezone,
+ * else this process's zone. For root '/' that is what the system's programs use.
+ */
+export function systemTimeZone(root: string): string {
+  try {
+    const target = readlinkSync(join(root, 'etc', 'localtime'));
+    const match = /(?:^|\/)zoneinfo\/(.+)$/.exec(target);
+    if (match && isValidTimeZone(match[1]!)) return match[1]!;
+  } catch {
+    // Not a link (a copied file) or missing: try the next source.
+  }
+  try {
+    const name = readFileSync(join(root, 'etc', 'timezone'), 'utf8').trim();
+    if (isValidTimeZone(name)) return name;
+  } catch {
+    // Missing: the process's own zone.
+  }
+  return localTimeZone();
 }
 
 /** The local wall-clock time of an instant. */

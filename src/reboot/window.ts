@@ -91,7 +91,10 @@ function parseDays(text: string): number[] {
 function dayNumber(name: string): number {
   const lower = name.toLowerCase();
   const index = DAY_NAMES.indexOf(lower) >= 0 ? DAY_NAMES.indexOf(lower) : FULL_DAY_NAMES.indexOf(lower);
-  if (index < 0) throw new WindowSyntaxError(`'${name}' is not a day (Mon, Tue, Wed, Thu, Fri, Sat, Sun)`);
+  if (index < 0) {
+    const hint = /^[a-z]+-[a-z]+$/i.test(name) ? `; a range is written ${name.replace('-', '..')}` : '';
+    throw new WindowSyntaxError(`'${name}' is not a day (Mon, Tue, Wed, Thu, Fri, Sat, Sun)${hint}`);
+  }
   return index;
 }
 

@@ -38,6 +38,8 @@ describe('resolveSettings', () => {
       warnings: [],
     });
     expect(s.rebootTimeZone).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(resolveSettings(config({}), { localTimeZone: 'Asia/Tokyo' }).rebootTimeZone).toBe('Asia/Tokyo');
+    expect(resolveSettings(config({ REBOOT_TIMEZONE: 'UTC' }), { localTimeZone: 'Asia/Tokyo' }).rebootTimeZone).toBe('UTC');
   });
 
   it('reads the layered fixture', () => {

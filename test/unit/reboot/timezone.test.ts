@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatInZone, instantOfWallTime, isValidTimeZone, offsetAt, wallTimeAt } from '../../../src/reboot/timezone.js';
+import { formatInZone, instantOfWallTime, isValidTimeZone, localTimeZone, offsetAt, systemTimeZone, wallTimeAt } from '../../../src/reboot/timezone.js';
 
 /** Transitions recorded from the system's tzdata with zdump (fixtures/tz/zdump-2026.txt). */
 interface ZdumpLine {
@@ -88,5 +90,24 @@ describe('time zones through Intl, checked against zdump', () => {
     expect(formatInZone(new Date('2026-03-29T01:00:00Z'), 'Europe/Berlin')).toBe('2026-03-29 03:00 +02:00');
     expect(formatInZone(new Date('2026-11-01T06:30:00Z'), 'America/New_York')).toBe('2026-11-01 01:30 -05:00');
     expect(formatInZone(new Date('2026-10-03T15:30:00Z'), 'Australia/Lord_Howe')).toBe('2026-10-04 02:30 +11:00');
+  });
+});
+
+describe('systemTimeZone', () => {
+  it("reads the managed system's /etc/localtime link, then /etc/timezone, then the process's zone", () => {
+    const root = mkdtempSync(join(tmpdir(), 'tu-tz-'));
+    try {
+      mkdirSync(join(root, 'etc'));
+      expect(systemTimeZone(root)).toBe(localTimeZone());
+      writeFileSync(join(root, 'etc/timezone'), 'America/New_York\n');
+      expect(systemTimeZone(root)).toBe('America/New_York');
+      symlinkSync('../usr/share/zoneinfo/Europe/Berlin', join(root, 'etc/localtime'));
+      expect(systemTimeZone(root)).toBe('Europe/Berlin');
+      rmSync(join(root, 'etc/localtime'));
+      symlinkSync('/usr/share/zoneinfo/Not/AZone', join(root, 'etc/localtime'));
+      expect(systemTimeZone(root)).toBe('America/New_York');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

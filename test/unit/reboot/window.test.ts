@@ -34,6 +34,7 @@ describe('parseWindows', () => {
     ['Mon 02:00 0m', "length '0m' must be more than 0 and at most 7d"],
     ['Mon 02:00 8d', "length '8d' must be more than 0 and at most 7d"],
     ['Mo 02:00 1h', "'Mo' is not a day (Mon, Tue, Wed, Thu, Fri, Sat, Sun)"],
+    ['Mon-Fri 02:00 1h', "'Mon-Fri' is not a day (Mon, Tue, Wed, Thu, Fri, Sat, Sun); a range is written Mon..Fri"],
     ['Mon..Tue..Wed 02:00 1h', "'Mon..Tue..Wed' is not a day or a range of days such as Mon..Fri"],
   ])('refuses %j', (text, message) => {
     expect(() => parseWindows(text)).toThrow(WindowSyntaxError);
