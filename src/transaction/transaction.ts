@@ -32,11 +32,24 @@ export interface TransactionStep {
 }
 
 export interface ShellMode {
-  /** stdin is a terminal: interactive shell; otherwise it reads commands from stdin. */
+  /** stdin is a terminal: interactive shell, and a non-zero exit asks before discarding. */
   terminal: boolean;
-  /** Asked on a terminal when the shell exits non-zero: true = discard the snapshot. */
-  confirmDiscard(exitCode: number): Promise<boolean>;
 }
+
+/**
+ * The user's shell in the chroot; on a terminal a non-zero exit asks whether to discard the
+ * snapshot (answering no keeps it: the wrapper then exits 0). $1 is "ask" on a terminal.
+ */
+const SHELL_WRAPPER = [
+  'if command -v bash >/dev/null 2>&1; then bash; else /bin/sh; fi',
+  'rc=$?',
+  'if [ "$rc" -ne 0 ] && [ "$1" = ask ]; then',
+  '  printf "The shell exited with %s. Discard the new snapshot? [Y/n] " "$rc" >&2',
+  '  read -r answer || answer=y',
+  '  case $answer in n|N|no|No|NO) exit 0 ;; esac',
+  'fi',
+  'exit "$rc"',
+].join('\n');
 
 export interface TransactionRequest {
   description: string;
@@ -113,17 +126,23 @@ export async function runTransaction(system: System, request: TransactionRequest
     let rebootNeeded = false;
     const messages: string[] = [];
     if (request.shell) {
+      // On a terminal the question comes from inside the chroot: the shell's process group
+      // holds the terminal, and ours may no longer read it once the shell has exited.
       const { exitCode, interruptedBy } = await runInChroot(paths.snapshot, plan, {
-        argv: ['/bin/sh', '-c', 'exec "${SHELL:-/bin/sh}"'],
-        env: { SHELL: '/bin/bash', PS1: `transactional-update ${number}:\\w # ` },
+        argv: ['/bin/sh', '-c', SHELL_WRAPPER, 'transactional-update-shell', request.shell.terminal ? 'ask' : 'no'],
+        env: { PS1: `transactional-update ${number}:\\w # ` },
         interactive: request.shell.terminal,
         stdinInherit: true,
         ignoreInterrupt: request.shell.terminal,
         output: request.output,
       });
       if (interruptedBy) throw new InterruptedError(interruptedBy);
-      if (exitCode !== 0 && (!request.shell.terminal || (await request.shell.confirmDiscard(exitCode)))) {
-        throw new CommandFailedError(`the shell exited with ${exitCode}; ${request.keep ? `snapshot ${number} kept, marked failed` : `snapshot ${number} was discarded`}`, exitCode, { exitCode });
+      if (exitCode !== 0) {
+        throw new CommandFailedError(
+          `the shell exited with ${exitCode}; ${request.keep ? `snapshot ${number} kept, marked failed` : `snapshot ${number} was discarded`}`,
+          exitCode,
+          { exitCode },
+        );
       }
     } else {
       for (const step of request.steps) {

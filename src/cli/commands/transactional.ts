@@ -8,7 +8,6 @@ import type { PackageAction } from '../../pkg/types.js';
 import { runTransaction, type TransactionOutcome, type TransactionRequest, type TransactionStep } from '../../transaction/transaction.js';
 import type { CliContext } from '../context.js';
 import { transactionHooks } from '../hooks.js';
-import { askYesNo } from '../prompt.js';
 
 const PACKAGE_DIR_INSIDE = '/run/transactional-update-packages';
 
@@ -102,10 +101,7 @@ async function shellTransaction(ctx: CliContext): Promise<void> {
     ...baseRequest(ctx, 'shell'),
     interactive: terminal,
     steps: [],
-    shell: {
-      terminal,
-      confirmDiscard: (code) => askYesNo(`The shell exited with ${code}. Discard the new snapshot?`, true),
-    },
+    shell: { terminal },
   }, transactionHooks(ctx));
   report(ctx, outcome);
 }
