@@ -4,7 +4,7 @@
  * built tool at /usr/bin/transactional-update, and our man pages where `man` finds them, so
  * Documentation= is checked too.
  */
-import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,16 @@ describe.skipIf(missing !== undefined)(missing ? `systemd units (skipped: ${miss
     expect(result.exitCode).toBe(0);
   });
 
+  it('pass together, with no ordering cycle among them', async () => {
+    const result = await execa('systemd-analyze', ['verify', '--man=yes', `--root=${root}`, ...UNITS.map((u) => join(root, 'etc/systemd/system', u))], {
+      reject: false,
+      env: { MANPATH: manPath, SYSTEMD_LOG_COLOR: '0' },
+      all: true,
+    });
+    expect(result.all).toBe('');
+    expect(result.exitCode).toBe(0);
+  });
+
   it('verify does catch a broken unit and a missing program here', async () => {
     const broken = join(root, 'etc/systemd/system/tu-broken.service');
     const text = readFileSync(join(UNITS_DIR, 'transactional-update-cleanup.service'), 'utf8')
@@ -113,6 +123,73 @@ describe.skipIf(missing !== undefined)(missing ? `systemd units (skipped: ${miss
       expect(result.all).toContain('/usr/bin/transactional-update-missing is not executable');
     } finally {
       rmSync(broken, { force: true });
+    }
+  });
+});
+
+/** verify of the boot's targets with our units enabled; host programs absent from the root are not ours to report. */
+async function verifyBootTransaction(): Promise<string[]> {
+  const lines: string[] = [];
+  for (const target of ['sysinit.target', 'multi-user.target', 'graphical.target', 'boot-complete.target', 'timers.target']) {
+    const result = await execa('systemd-analyze', ['verify', '--man=no', `--root=${root}`, join(root, 'usr/lib/systemd/system', target)], {
+      reject: false,
+      env: { SYSTEMD_LOG_COLOR: '0' },
+      all: true,
+    });
+    for (const line of result.all.split('\n')) {
+      if (line === '' || (/: Command \S+ is not executable: No such file or directory$/.test(line) && !line.includes('transactional-update'))) continue;
+      lines.push(line);
+    }
+  }
+  return lines;
+}
+
+describe.skipIf(missing !== undefined)('systemd units, enabled', () => {
+  const installable = UNITS.filter((u) => /^\[Install\]$/m.test(readFileSync(join(UNITS_DIR, u), 'utf8')));
+
+  beforeAll(async () => {
+    root = await makeTestDir('units-enabled');
+    mkdirSync(join(root, 'usr/lib/systemd'), { recursive: true });
+    cpSync(HOST_UNITS!, join(root, 'usr/lib/systemd/system'), { recursive: true, verbatimSymlinks: true });
+    symlinkSync('usr/lib', join(root, 'lib'));
+    await installTool(root);
+    mkdirSync(join(root, 'etc/systemd/system'), { recursive: true });
+    for (const unit of UNITS) copyFileSync(join(UNITS_DIR, unit), join(root, 'etc/systemd/system', unit));
+    await execa('systemctl', [`--root=${root}`, 'enable', ...installable]);
+  });
+
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('enable as their [Install] sections say', () => {
+    expect(installable).toEqual([
+      'transactional-update-cleanup.timer',
+      'transactional-update-etc-merge.service',
+      'transactional-update-health-check.service',
+      'transactional-update-reboot.timer',
+      'transactional-update.timer',
+    ]);
+    // The links are absolute inside the root: look at the link itself.
+    const link = (dir: string, unit: string) => readlinkSync(join(root, 'etc/systemd/system', dir, unit)) === `/etc/systemd/system/${unit}`;
+    expect(link('sysinit.target.wants', 'transactional-update-etc-merge.service')).toBe(true);
+    expect(link('boot-complete.target.requires', 'transactional-update-health-check.service')).toBe(true);
+    expect(link('multi-user.target.wants', 'transactional-update-health-check.service')).toBe(true);
+    expect(link('timers.target.wants', 'transactional-update-reboot.timer')).toBe(true);
+  });
+
+  it('leave the boot transaction free of ordering cycles', async () => {
+    expect(await verifyBootTransaction()).toEqual([]);
+  });
+
+  it('the check does find a cycle here', async () => {
+    const unit = join(root, 'etc/systemd/system/transactional-update-etc-merge.service');
+    const original = readFileSync(unit, 'utf8');
+    try {
+      writeFileSync(unit, original.replace(/^After=local-fs.target$/m, 'After=local-fs.target sysinit.target'));
+      expect((await verifyBootTransaction()).join('\n')).toContain('Found ordering cycle');
+    } finally {
+      writeFileSync(unit, original);
     }
   });
 });
