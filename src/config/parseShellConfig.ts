@@ -17,6 +17,7 @@ export interface ConfigAssignment {
 
 /** A shell variable name, or an indexed array element as tukit.conf writes `BINDDIRS[0]=`. */
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])?/;
+const KEY_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])?=/;
 
 /** Parse the text of `file` (the name is used only in messages). Later assignments win. */
 export function parseShellConfig(text: string, file: string): ConfigAssignment[] {
@@ -89,6 +90,8 @@ function expectEndOfStatement(text: string, start: number, line: number): number
   const ch = text[i];
   if (ch === undefined || ch === '\n' || ch === ';' || ch === '\r') return i;
   if (ch === '#') return skipComment(text, i);
+  // `A=1 B=2` assigns both in a shell too: the next assignment is the next statement.
+  if (KEY_ASSIGNMENT.test(text.slice(i, i + 256))) return i;
   throw new ShellSyntaxError(
     `unexpected ${quoteSnippet(text.slice(i, i + 40))} after the value (quote values that contain spaces)`,
     line,

@@ -33,6 +33,7 @@ describe('parseShellConfig', () => {
       'H="multi',
       'line"',
       'I=one; J=two',
+      'O=1 P="2 3"',
       'K=con\\',
       'tinued',
       'L="it\'s"',
@@ -54,6 +55,8 @@ describe('parseShellConfig', () => {
       L: "it's",
       M: 'say "x"',
       N: 'ab cd',
+      O: '1',
+      P: '2 3',
     });
   });
 
