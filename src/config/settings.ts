@@ -122,6 +122,7 @@ export function resolveSettings(config: ConfigValues, system: { localTimeZone?: 
   const updateMethod = oneOf('UPDATE_METHOD', UPDATE_METHODS);
 
   let rebootCommand: string[] | undefined;
+  let commandInvalid = false;
   const commandText = get('REBOOT_COMMAND');
   if (commandText !== undefined) {
     try {
@@ -129,10 +130,11 @@ export function resolveSettings(config: ConfigValues, system: { localTimeZone?: 
       if (rebootCommand.length === 0) rebootCommand = undefined;
     } catch (error) {
       if (!(error instanceof ShellSyntaxError)) throw error;
+      commandInvalid = true;
       bad('REBOOT_COMMAND', `${error.message}; it is split into words like a shell would, but never run by one`);
     }
   }
-  if (rebootMethod === 'command' && rebootCommand === undefined && !problems.some((p) => p.startsWith('invalid REBOOT_COMMAND'))) {
+  if (rebootMethod === 'command' && rebootCommand === undefined && !commandInvalid) {
     problems.push(`REBOOT_METHOD=command${where('REBOOT_METHOD')} needs REBOOT_COMMAND (the program to run, with its arguments)`);
   }
 
