@@ -6,6 +6,7 @@ import { registerBootCommands } from './commands/boot.js';
 import { registerDiffCommand } from './commands/diff.js';
 import { registerFleetCommand } from './commands/fleet.js';
 import { registerShowCommand } from './commands/show.js';
+import { registerRebootCommand } from './commands/reboot.js';
 import { transactionHooks } from './hooks.js';
 
 export function registerExtensionCommands(program: Command, ctx: () => CliContext): void {
@@ -31,5 +32,6 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
       },
     };
   });
+  registerRebootCommand(program, ctx);
   registerFleetCommand(program);
 }

@@ -5,6 +5,10 @@
 import { repairPointers, pendingEtcEdits, readEtcMergeReport, readHealthResult, refreshBootMenu, setNextBoot, lastKnownGood, badPackageSets } from '../boot/index.js';
 import { rollbackPreviewFor, summaryLookup } from '../manifest/listing.js';
 import { readPendingReboot } from '../reboot/state.js';
+import { loadConfig } from '../config/load.js';
+import { resolveSettings } from '../config/settings.js';
+import { nextWindow } from '../reboot/window.js';
+import { formatInZone } from '../reboot/timezone.js';
 import type { Overview } from '../snapshots/overview.js';
 import type { System } from '../snapshots/system.js';
 import { escapeControl } from '../util/escape.js';
@@ -43,6 +47,20 @@ export async function listingHooks(system: System): Promise<ListingHooks> {
     async status(overview) {
       const lines: string[] = [];
       const data: Record<string, unknown> = {};
+      try {
+        const settings = resolveSettings(loadConfig({ root: system.root }));
+        const window = nextWindow(new Date(), settings.rebootWindows, settings.rebootTimeZone);
+        if (window) {
+          const open = window.start.getTime() <= Date.now();
+          lines.push(open
+            ? `Maintenance window: open now, until ${formatInZone(window.end, settings.rebootTimeZone)}`
+            : `Next maintenance window: ${formatInZone(window.start, settings.rebootTimeZone)}`);
+          data.nextWindow = { start: window.start.toISOString(), end: window.end.toISOString(), open };
+        }
+        data.rebootMethod = settings.rebootMethod;
+      } catch (error) {
+        lines.push(`Configuration: ${error instanceof Error ? error.message : String(error)}`);
+      }
       const reboot = readPendingReboot(system.stateDir);
       if (reboot && reboot.snapshot === overview.default && overview.default !== overview.booted) {
         lines.push(`Reboot needed: ${reboot.level} (for snapshot ${reboot.snapshot})`);
