@@ -4,7 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chrootBootStubs, handleBootRequests, refreshBootMenu, repairPointers, setNextBoot } from '../boot/index.js';
+import { chrootBootStubs, handleBootRequests, isBadPackageSet, refreshBootMenu, repairPointers, setNextBoot } from '../boot/index.js';
+import { TuError } from '../errors.js';
+import { readInstalledPackages } from '../pkg/installed.js';
 import { buildManifest } from '../manifest/build.js';
 import { recordManifest } from '../manifest/record.js';
 import { readManifest } from '../manifest/storeJson.js';
@@ -19,7 +21,12 @@ import type { CliContext } from './context.js';
 
 const REQUEST_DIR_INSIDE = '/run/transactional-update';
 
-export function transactionHooks(ctx: CliContext): TransactionHooks {
+export interface HookOptions {
+  /** `up`/`dup`: refuse to rebuild a package set that failed its health check before. */
+  refuseBadPackageSets?: boolean;
+}
+
+export function transactionHooks(ctx: CliContext, options: HookOptions = {}): TransactionHooks {
   let manifest: Manifest | undefined;
   return {
     async beforeStart(system, base) {
@@ -46,6 +53,14 @@ export function transactionHooks(ctx: CliContext): TransactionHooks {
       });
     },
     async writeManifest(system, input) {
+      if (options.refuseBadPackageSets) {
+        const packages = await readInstalledPackages(system.store.paths(input.number).snapshot);
+        if (isBadPackageSet(system.stateDir, packages)) {
+          throw new TuError('this update would rebuild a package set that failed its health check before; nothing was changed', {
+            hint: "see 'transactional-update status'; wait for fixed packages, or install them explicitly with 'pkg'",
+          });
+        }
+      }
       manifest = await buildManifest({
         store: system.store,
         base: input.base,

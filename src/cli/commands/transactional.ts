@@ -62,7 +62,7 @@ async function packageTransaction(ctx: CliContext, action: PackageAction, descri
       steps,
       packageManager: adapter.name,
       runBinds: staging.dir ? [{ source: staging.dir, inside: PACKAGE_DIR_INSIDE }] : [],
-    }, transactionHooks(ctx));
+    }, transactionHooks(ctx, { refuseBadPackageSets: action.kind === 'up' || action.kind === 'dup' }));
     report(ctx, outcome);
   } finally {
     if (staging.dir) rmSync(staging.dir, { recursive: true, force: true });
