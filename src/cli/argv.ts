@@ -9,7 +9,7 @@ const GLOBAL_FLAGS = new Set([
   '--json', '-q', '--quiet', '-v', '--verbose', '-n', '--non-interactive', '-i', '--interactive',
   '-d', '--drop-if-no-change', '-k', '--keep',
 ]);
-const GLOBAL_WITH_VALUE = new Set(['--root', '--description']);
+const GLOBAL_WITH_VALUE = new Set(['--root', '--description', '--config']);
 
 export function normalizeArguments(argv: string[]): string[] {
   const front: string[] = [];
@@ -32,7 +32,7 @@ export function normalizeArguments(argv: string[]): string[] {
       }
       continue;
     }
-    if (GLOBAL_FLAGS.has(arg) || /^--(root|description|continue)=/.test(arg)) {
+    if (GLOBAL_FLAGS.has(arg) || /^--(root|description|continue|config)=/.test(arg)) {
       front.push(arg);
       continue;
     }

@@ -16,6 +16,8 @@ export interface GlobalOptions {
   keep: boolean;
   description?: string;
   yes?: boolean;
+  /** --config: read only this configuration file. */
+  config?: string;
 }
 
 export interface CliContext {

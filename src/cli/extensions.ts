@@ -8,6 +8,8 @@ import { registerFleetCommand } from './commands/fleet.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerRebootCommand } from './commands/reboot.js';
 import { transactionHooks } from './hooks.js';
+import { afterBoot, fleetSettings, openFleetNode } from '../reboot/fleet/index.js';
+import { systemSettings } from './settings.js';
 
 export function registerExtensionCommands(program: Command, ctx: () => CliContext): void {
   registerShowCommand(program, ctx);
@@ -33,5 +35,20 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     };
   });
   registerRebootCommand(program, ctx);
+  // After a healthy boot, a fleet node gives its reboot slot back (src/reboot/fleet decides
+  // from the health result the check just wrote; a failed check keeps the slot).
+  program.commands.find((c) => c.name() === 'health-check')?.hook('postAction', async () => {
+    const c = ctx();
+    const system = await c.system();
+    const node = openFleetNode(fleetSettings(systemSettings(system.root, c.options.config).config), system.stateDir);
+    if (!node) return;
+    try {
+      const outcome = await afterBoot(node, {});
+      if (outcome.kind === 'released') c.note(`Released the fleet reboot slot of ${node.id} in group ${node.group}.`);
+      else if (outcome.kind === 'kept') c.note(`Keeping the fleet reboot slot: ${outcome.reason}`);
+    } finally {
+      node.lock.close();
+    }
+  });
   registerFleetCommand(program);
 }

@@ -5,8 +5,7 @@
 import { repairPointers, pendingEtcEdits, readEtcMergeReport, readHealthResult, refreshBootMenu, setNextBoot, lastKnownGood, badPackageSets } from '../boot/index.js';
 import { rollbackPreviewFor, summaryLookup } from '../manifest/listing.js';
 import { readPendingReboot } from '../reboot/state.js';
-import { loadConfig } from '../config/load.js';
-import { resolveSettings } from '../config/settings.js';
+import { systemSettings } from './settings.js';
 import { nextWindow } from '../reboot/window.js';
 import { formatInZone } from '../reboot/timezone.js';
 import type { Overview } from '../snapshots/overview.js';
@@ -26,7 +25,7 @@ export interface ListingHooks {
   repair(): Promise<void>;
 }
 
-export async function listingHooks(system: System): Promise<ListingHooks> {
+export async function listingHooks(system: System, configFile?: string): Promise<ListingHooks> {
   let lookup: ReturnType<typeof summaryLookup> | undefined;
   return {
     summary(number) {
@@ -48,7 +47,7 @@ export async function listingHooks(system: System): Promise<ListingHooks> {
       const lines: string[] = [];
       const data: Record<string, unknown> = {};
       try {
-        const settings = resolveSettings(loadConfig({ root: system.root }));
+        const { settings } = systemSettings(system.root, configFile);
         const window = nextWindow(new Date(), settings.rebootWindows, settings.rebootTimeZone);
         if (window) {
           const open = window.start.getTime() <= Date.now();

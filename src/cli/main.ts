@@ -29,6 +29,7 @@ export function buildProgram(argv: string[]): { program: Command; context: () =>
     .option('-d, --drop-if-no-change', 'discard the snapshot when nothing changed', false)
     .option('-k, --keep', 'keep a failed snapshot (read-only, not default, marked failed)', false)
     .option('--description <text>', 'description of the new snapshot')
+    .option('--config <file>', 'read only this configuration file (default: the transactional-update.conf search)')
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -48,6 +49,7 @@ export function buildProgram(argv: string[]): { program: Command; context: () =>
         dropIfNoChange: Boolean(raw.dropIfNoChange),
         keep: Boolean(raw.keep),
         ...(raw.description !== undefined ? { description: String(raw.description) } : {}),
+        ...(raw.config !== undefined ? { config: String(raw.config) } : {}),
       };
       configureLog({ verbose: options.verbose, quiet: options.quiet });
       context = makeContext(options, argv);

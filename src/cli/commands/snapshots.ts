@@ -12,6 +12,7 @@ import type { CliContext } from '../context.js';
 import { askYesNo } from '../prompt.js';
 import { listingHooks, type ListingHooks } from '../listingHooks.js';
 import { renderTable } from '../table.js';
+import { systemSettings } from '../settings.js';
 
 export function registerSnapshotCommands(program: Command, ctx: () => CliContext): void {
   program.command('list').description('list the snapshots').action(async () => listCommand(ctx()));
@@ -25,9 +26,9 @@ export function registerSnapshotCommands(program: Command, ctx: () => CliContext
     .description('discard a snapshot that has not been booted, and boot the current one again')
     .action(async (target: string | undefined) => abortCommand(ctx(), target));
   program.command('cleanup').option('--dry-run', 'only show what would be removed')
-    .option('--limit <n>', 'how many of our snapshots to keep', '10')
+    .option('--limit <n>', 'how many of our snapshots to keep (default: KEEP_SNAPSHOTS, 10)')
     .description('remove crash leftovers and snapshots beyond the number limit')
-    .action(async (opts: { dryRun?: boolean; limit: string }) => cleanupCommand(ctx(), opts));
+    .action(async (opts: { dryRun?: boolean; limit?: string }) => cleanupCommand(ctx(), opts));
 }
 
 function truncate(text: string, width: number): string {
@@ -94,7 +95,7 @@ export function statusJson(overview: Overview, system: System) {
 
 async function statusCommand(ctx: CliContext): Promise<void> {
   const system = await ctx.system();
-  const hooks = await listingHooks(system);
+  const hooks = await listingHooks(system, ctx.options.config);
   await hooks.repair();
   const overview = await gatherOverview(system);
   const status = statusJson(overview, system);
@@ -187,10 +188,10 @@ async function abortCommand(ctx: CliContext, target: string | undefined): Promis
   ctx.note(`Snapshot ${number} discarded${overview.default === number ? `; snapshot ${system.booted} boots next` : ''}.`);
 }
 
-async function cleanupCommand(ctx: CliContext, opts: { dryRun?: boolean; limit: string }): Promise<void> {
-  const keep = Number(opts.limit);
-  if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`invalid --limit '${escapeControl(opts.limit)}' (a number of at least 1)`);
+async function cleanupCommand(ctx: CliContext, opts: { dryRun?: boolean; limit?: string }): Promise<void> {
   const system = await ctx.system();
+  const keep = opts.limit === undefined ? systemSettings(system.root, ctx.options.config).settings.keepSnapshots : Number(opts.limit);
+  if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`invalid --limit '${escapeControl(opts.limit ?? '')}' (a number of at least 1)`);
   using _lock = acquireLock(system.stateDir);
   const overview = await gatherOverview(system);
   const lastBooted = lastBootedOtherThan(readBootHistory(system.stateDir), system.booted, (n) => system.store.has(n));

@@ -1,0 +1,113 @@
+/**
+ * A benchmark system on a real Btrfs loop image: snapshot 1 holds a generated root of about
+ * 100,000 files (with a nested /etc), snapshots 2 and 3 a small and a large change set, all
+ * laid out as a managed system (root mounted from 1/snapshot, /.snapshots beside it) so the
+ * real CLI, snapper and rsync can all run on it.
+ */
+import { mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync, unlinkSync, chmodSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { SnapshotStore, MARKER_KEY } from '../src/snapshots/store.js';
+
+export interface BenchSystem {
+  root: string;
+  top: string;
+  store: SnapshotStore;
+  /** 1: base, 2: small change set, 3: large change set. */
+  changed: { small: number; large: number };
+  destroy(): Promise<void>;
+}
+
+const DIRS = 400;
+const FILES_PER_DIR = 250;
+
+async function btrfs(...args: string[]): Promise<void> {
+  await execa('btrfs', ['-q', ...args]);
+}
+
+function fillTree(root: string): void {
+  for (let d = 0; d < DIRS; d++) {
+    const dir = join(root, 'usr/share/bench', `d${d}`);
+    mkdirSync(dir, { recursive: true });
+    for (let f = 0; f < FILES_PER_DIR; f++) writeFileSync(join(dir, `f${f}`), `file ${d}/${f}\n`);
+  }
+  mkdirSync(join(root, 'etc'), { recursive: true });
+}
+
+export async function createBenchSystem(): Promise<BenchSystem> {
+  const work = mkdtempSync('/var/tmp/tu-bench-');
+  const image = join(work, 'bench.img');
+  await execa('truncate', ['-s', '6G', image]);
+  await execa('mkfs.btrfs', ['-q', image]);
+  const loop = (await execa('losetup', ['--find', '--show', image])).stdout.trim();
+  const top = join(work, 'top');
+  const root = join(work, 'root');
+  mkdirSync(top);
+  mkdirSync(root);
+  const cleanups: Array<() => Promise<unknown>> = [async () => execa('losetup', ['-d', loop])];
+  const destroy = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    await execa('mount', ['-o', 'subvolid=5', loop, top]);
+    cleanups.push(async () => execa('umount', [top]));
+    await btrfs('subvolume', 'create', join(top, '@'));
+    await btrfs('subvolume', 'create', join(top, '@/.snapshots'));
+    const store = new SnapshotStore(join(top, '@/.snapshots'));
+    const make = (description: string) =>
+      store.reserve({ type: 'single', date: new Date(), description, cleanup: 'number', userdata: { [MARKER_KEY]: 'yes' } });
+
+    const one = make('bench base');
+    const p1 = store.paths(one);
+    await btrfs('subvolume', 'create', p1.snapshot);
+    mkdirSync(join(p1.snapshot, '.snapshots'));
+    await btrfs('subvolume', 'create', p1.snapshotEtc);
+    fillTree(p1.snapshot);
+    for (let i = 0; i < 50; i++) writeFileSync(join(p1.snapshotEtc, `conf${i}.conf`), `setting=${i}\n`);
+    writeFileSync(join(p1.snapshotEtc, 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+    await btrfs('subvolume', 'snapshot', '-r', p1.snapshotEtc, p1.etc);
+    await btrfs('property', 'set', '-ts', p1.snapshot, 'ro', 'true');
+
+    const derive = async (description: string, mutate: (snapshotRoot: string, etc: string) => void) => {
+      const n = make(description);
+      const p = store.paths(n);
+      await btrfs('subvolume', 'snapshot', p1.snapshot, p.snapshot);
+      rmdirSync(p.snapshotEtc);
+      await btrfs('subvolume', 'snapshot', '-r', p1.snapshotEtc, p.etcStart);
+      await btrfs('subvolume', 'snapshot', p.etcStart, p.snapshotEtc);
+      mutate(p.snapshot, p.snapshotEtc);
+      await btrfs('subvolume', 'snapshot', '-r', p.snapshotEtc, p.etc);
+      await btrfs('property', 'set', '-ts', p.snapshot, 'ro', 'true');
+      return n;
+    };
+    const small = await derive('small change set', (r, etc) => {
+      for (let i = 0; i < 20; i++) writeFileSync(join(r, 'usr/share/bench/d1', `f${i}`), `changed ${i}\n`);
+      for (let i = 0; i < 20; i++) writeFileSync(join(r, 'usr/share/bench/d2', `new${i}`), `new ${i}\n`);
+      for (let i = 0; i < 15; i++) unlinkSync(join(r, 'usr/share/bench/d3', `f${i}`));
+      for (let i = 0; i < 5; i++) writeFileSync(join(etc, `conf${i}.conf`), `setting=${i * 2}\n`);
+    });
+    const large = await derive('large change set', (r, etc) => {
+      for (let d = 0; d < 40; d++) for (let f = 0; f < FILES_PER_DIR; f++) writeFileSync(join(r, 'usr/share/bench', `d${d}`, `f${f}`), `changed ${d}/${f}\n`);
+      for (let d = 40; d < 80; d++) for (let f = 0; f < FILES_PER_DIR; f++) unlinkSync(join(r, 'usr/share/bench', `d${d}`, `f${f}`));
+      for (let d = 0; d < 40; d++) {
+        const dir = join(r, 'usr/share/bench-new', `n${d}`);
+        mkdirSync(dir, { recursive: true });
+        for (let f = 0; f < FILES_PER_DIR; f++) writeFileSync(join(dir, `g${f}`), `new ${d}/${f}\n`);
+      }
+      for (let d = 80; d < 84; d++) chmodSync(join(r, 'usr/share/bench', `d${d}`), 0o700);
+      renameSync(join(r, 'usr/share/bench/d90'), join(r, 'usr/share/bench/d90-renamed'));
+      for (let i = 0; i < 50; i++) writeFileSync(join(etc, `conf${i}.conf`), `setting=${i + 100}\n`);
+    });
+    await btrfs('subvolume', 'set-default', p1.snapshot);
+    await execa('mount', ['-o', `subvol=/@/.snapshots/${one}/snapshot`, loop, root]);
+    cleanups.push(async () => execa('umount', [root]));
+    await execa('mount', ['-o', 'subvol=/@/.snapshots', loop, join(root, '.snapshots')]);
+    cleanups.push(async () => execa('umount', [join(root, '.snapshots')]));
+    await execa('btrfs', ['filesystem', 'sync', top]);
+    return { root, top, store: new SnapshotStore(join(root, '.snapshots')), changed: { small, large }, destroy };
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+}
