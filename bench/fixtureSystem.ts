@@ -64,6 +64,9 @@ export async function createBenchSystem(): Promise<BenchSystem> {
     mkdirSync(join(p1.snapshot, '.snapshots'));
     await btrfs('subvolume', 'create', p1.snapshotEtc);
     fillTree(p1.snapshot);
+    // A package database, as every managed system has (the manifest reads it).
+    mkdirSync(join(p1.snapshot, 'usr/lib/sysimage/dpkg'), { recursive: true });
+    writeFileSync(join(p1.snapshot, 'usr/lib/sysimage/dpkg/status'), 'Package: bench\nStatus: install ok installed\nArchitecture: all\nVersion: 1.0\n\n');
     for (let i = 0; i < 50; i++) writeFileSync(join(p1.snapshotEtc, `conf${i}.conf`), `setting=${i}\n`);
     writeFileSync(join(p1.snapshotEtc, 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
     await btrfs('subvolume', 'snapshot', '-r', p1.snapshotEtc, p1.etc);
