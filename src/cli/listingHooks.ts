@@ -13,11 +13,13 @@ import type { System } from '../snapshots/system.js';
 import { escapeControl } from '../util/escape.js';
 import { log } from '../util/log.js';
 import { renderRollbackPreview } from './render/rollbackPreview.js';
+import { rollbackPreviewJson } from './render/json.js';
 import { makePalette, wantsColor } from './render/palette.js';
 
 export interface ListingHooks {
   summary(number: number): { text: string; data: unknown } | undefined;
-  rollbackPreview(from: number | undefined, to: number): Promise<string[]>;
+  /** What going from `from` to `to` undoes and brings back: text for people, data for --json. */
+  rollbackPreview(from: number | undefined, to: number): Promise<{ text: string[]; json: unknown }>;
   status(overview: Overview): Promise<{ lines: string[]; data: Record<string, unknown> }>;
   setNextBoot(number: number): Promise<void>;
   afterRemoval(): Promise<void>;
@@ -39,9 +41,9 @@ export async function listingHooks(system: System, configFile?: string): Promise
       }
     },
     async rollbackPreview(from, to) {
-      if (from === undefined || from === to) return [];
+      if (from === undefined || from === to) return { text: [], json: null };
       const preview = await rollbackPreviewFor(system.store, from, to);
-      return [renderRollbackPreview(preview, makePalette(wantsColor(process.stderr)))];
+      return { text: [renderRollbackPreview(preview, makePalette(wantsColor(process.stderr)))], json: rollbackPreviewJson(preview) };
     },
     async status(overview) {
       const lines: string[] = [];

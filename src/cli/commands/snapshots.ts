@@ -148,9 +148,11 @@ async function rollbackCommand(ctx: CliContext, target: string | undefined, opts
   }
   const hooks = await listingHooks(system);
   const preview = await hooks.rollbackPreview(overview.default, number);
-  if (preview.length) ctx.note(preview.join('\n'));
+  // The preview is what the user decides on: it goes to stdout (stderr with --json).
+  if (preview.text.length && !ctx.options.json) ctx.print(preview.text.join('\n'));
+  const result = (dryRun: boolean) => JSON.stringify({ from: overview.default ?? null, to: number, dryRun, preview: preview.json });
   if (opts.dryRun) {
-    if (ctx.options.json) ctx.print(JSON.stringify({ from: overview.default ?? null, to: number, dryRun: true }));
+    if (ctx.options.json) ctx.print(result(true));
     else ctx.note(`Dry run: snapshot ${number} would become the next boot.`);
     return;
   }
@@ -162,7 +164,7 @@ async function rollbackCommand(ctx: CliContext, target: string | undefined, opts
   using _lock = acquireLock(system.stateDir);
   await hooks.repair();
   await hooks.setNextBoot(number);
-  if (ctx.options.json) ctx.print(JSON.stringify({ from: overview.default ?? null, to: number, dryRun: false }));
+  if (ctx.options.json) ctx.print(result(false));
   else ctx.note(`Rolled back: snapshot ${number} is the next boot. Reboot to use it.`);
 }
 
