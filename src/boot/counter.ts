@@ -7,9 +7,9 @@
  * outside, or a kernel without vfat), the block is edited through mtools on the device that
  * carries the ESP's volume id.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './scratch.js';
 import { log } from '../util/log.js';
 import { run } from '../util/exec.js';
 import type { System } from '../snapshots/system.js';
@@ -36,7 +36,7 @@ export async function withEspEnv<T>(
   const found = await run('blkid', ['-U', settings.espUuid], { reject: false });
   const device = found.stdout.trim();
   if (found.exitCode !== 0 || !device) return { done: false };
-  const work = mkdtempSync(join(tmpdir(), 'tu-espenv-'));
+  const work = scratchDir('tu-espenv-');
   const local = join(work, ESP_ENV_FILE);
   const remote = `::/${ESP_DIR}/${ESP_ENV_FILE}`;
   try {

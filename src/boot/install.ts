@@ -6,9 +6,9 @@
  *
  * The ESP is written with mtools, without mounting it: it works where the kernel has no vfat.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './scratch.js';
 import { TuError } from '../errors.js';
 import { run } from '../util/exec.js';
 import { SnapshotStore } from '../snapshots/store.js';
@@ -106,7 +106,7 @@ export async function espUuidOf(device: string): Promise<string | undefined> {
 export async function installBootloader(target: BootableImageTarget): Promise<void> {
   const espUuid = await espUuidOf(target.espDevice);
   if (!espUuid) throw new TuError(`${target.espDevice} holds no FAT file system`, { hint: 'make the ESP with mkfs.vfat first' });
-  const work = mkdtempSync(join(tmpdir(), 'tu-esp-'));
+  const work = scratchDir('tu-esp-');
   try {
     const efi = await buildEfiImage(work, target.fsUuid, target.snapshotRoot);
     const stub = join(work, 'grub.cfg');
@@ -179,7 +179,7 @@ export async function reinstallBootloader(system: System): Promise<void> {
     const found = settings.espUuid ? await run('blkid', ['-U', settings.espUuid], { reject: false }) : undefined;
     const device = found?.stdout.trim();
     if (!device) throw new TuError(`the ESP (volume id ${settings.espUuid ?? 'unknown'}) was not found`, { hint: 'is the disk attached?' });
-    const work = mkdtempSync(join(tmpdir(), 'tu-esp-'));
+    const work = scratchDir('tu-esp-');
     try {
       const efi = await buildEfiImage(work, settings.fsUuid, system.root);
       const stub = join(work, 'grub.cfg');

@@ -3,9 +3,9 @@
  * directory is read or written. A plain `mount` of the device would mount the default
  * snapshot instead (tried), hence subvolid=5.
  */
-import { mkdtempSync, rmdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './scratch.js';
 import { run } from '../util/exec.js';
 import type { System } from '../snapshots/system.js';
 
@@ -18,7 +18,7 @@ export async function rootDevice(system: Pick<System, 'root'>): Promise<string> 
 
 export async function withTopLevel<T>(system: Pick<System, 'root'>, action: (top: string) => Promise<T>): Promise<T> {
   const device = await rootDevice(system);
-  const dir = mkdtempSync(join(tmpdir(), 'tu-top-'));
+  const dir = scratchDir('tu-top-');
   try {
     await run('mount', ['-t', 'btrfs', '-o', 'subvolid=5', device, dir]);
     try {

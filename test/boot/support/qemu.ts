@@ -14,13 +14,17 @@ export interface BootRun {
   timedOut: boolean;
 }
 
+/**
+ * TU_BOOT_ACCEL=kvm where KVM works. A /dev/kvm is no proof: on these machines (nested) it fails
+ * with "failed to set MSR" (-cpu host) or an emulation failure in OVMF, so TCG is the default.
+ */
 export function kvmUsable(): boolean {
-  return existsSync('/dev/kvm');
+  return process.env.TU_BOOT_ACCEL === 'kvm' && existsSync('/dev/kvm');
 }
 
 export async function bootOnce(options: { disk: string; vars: string; logFile: string; timeoutMs: number }): Promise<BootRun> {
   if (!existsSync(options.vars)) copyFileSync(OVMF_VARS, options.vars);
-  const accel = kvmUsable() ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg'];
+  const accel = kvmUsable() ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi'];
   const result = await run(
     'qemu-system-x86_64',
     [
