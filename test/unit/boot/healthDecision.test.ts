@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decideHealth, type HealthFacts } from '../../../src/boot/healthDecision.js';
 import { parseBootCmdline } from '../../../src/boot/cmdlineFacts.js';
@@ -64,10 +65,12 @@ describe('decideHealth', () => {
 });
 
 describe('parseBootCmdline', () => {
-  it('reads tu.snapshot and tu.fallback from a real command line', () => {
-    const line =
-      'BOOT_IMAGE=/@/.snapshots/1/snapshot/boot/vmlinuz-6.1.0-56-amd64 root=UUID=3c0f root=UUID=3c0f rootflags=subvol=@/.snapshots/1/snapshot tu.snapshot=1 tu.fallback=1 ro console=ttyS0,115200\n';
-    expect(parseBootCmdline(line)).toEqual({ snapshot: 1, fallback: true });
+  it('reads tu.snapshot from a command line recorded in the QEMU boot test', () => {
+    expect(parseBootCmdline(readFileSync('fixtures/boot/proc-cmdline-snapshot4.txt', 'utf8'))).toEqual({ snapshot: 4, fallback: false });
     expect(parseBootCmdline('quiet')).toEqual({ snapshot: undefined, fallback: false });
+  });
+  it('sees tu.fallback=1 only as a whole word', () => {
+    expect(parseBootCmdline('root=UUID=x tu.snapshot=3 tu.fallback=1 ro')).toEqual({ snapshot: 3, fallback: true });
+    expect(parseBootCmdline('tu.snapshot=3 xtu.fallback=1')).toEqual({ snapshot: 3, fallback: false });
   });
 });
