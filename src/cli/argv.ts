@@ -52,3 +52,16 @@ export function parseContinue(value: string | undefined): number | 'default' | u
   if (value === 'default') return 'default';
   return Number(value);
 }
+
+/** The command the arguments name (the first word that is neither an option nor its value). */
+export function commandWord(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (GLOBAL_WITH_VALUE.has(arg)) {
+      i++;
+      continue;
+    }
+    if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}

@@ -4,14 +4,16 @@ import { runTransaction } from '../transaction/transaction.js';
 import type { CliContext } from './context.js';
 import { registerBootCommands } from './commands/boot.js';
 import { registerDiffCommand } from './commands/diff.js';
-import { registerFleetCommand } from './commands/fleet.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerRebootCommand } from './commands/reboot.js';
 import { transactionHooks } from './hooks.js';
-import { afterBoot, fleetSettings, openFleetNode } from '../reboot/fleet/index.js';
 import { systemSettings } from './settings.js';
 
-export function registerExtensionCommands(program: Command, ctx: () => CliContext): void {
+/**
+ * The fleet commands load etcd's gRPC client, which costs more than Node's own start: they are
+ * loaded only when the command line asks for them (or for the whole help).
+ */
+export async function registerExtensionCommands(program: Command, ctx: () => CliContext, command: string | undefined): Promise<void> {
   registerShowCommand(program, ctx);
   registerDiffCommand(program, ctx);
   registerBootCommands(program, async () => {
@@ -38,6 +40,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
   // After a healthy boot, a fleet node gives its reboot slot back (src/reboot/fleet decides
   // from the health result the check just wrote; a failed check keeps the slot).
   program.commands.find((c) => c.name() === 'health-check')?.hook('postAction', async () => {
+    const { afterBoot, fleetSettings, openFleetNode } = await import('../reboot/fleet/index.js');
     const c = ctx();
     const system = await c.system();
     const node = openFleetNode(fleetSettings(systemSettings(system.root, c.options.config).config), system.stateDir);
@@ -50,5 +53,10 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
       node.lock.close();
     }
   });
-  registerFleetCommand(program);
+  if (command === undefined || command === 'fleet' || command === 'help') {
+    const { registerFleetCommand } = await import('./commands/fleet.js');
+    registerFleetCommand(program);
+  } else {
+    program.command('fleet').description('coordinate reboots across a fleet: never more than N machines at once');
+  }
 }

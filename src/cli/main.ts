@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { TuError } from '../errors.js';
 import { escapeControl } from '../util/escape.js';
 import { configureLog, log } from '../util/log.js';
-import { normalizeArguments, parseContinue } from './argv.js';
+import { commandWord, normalizeArguments, parseContinue } from './argv.js';
 import { makeContext, type CliContext, type GlobalOptions } from './context.js';
 import { registerImageCommands } from './commands/image.js';
 import { registerSnapshotCommands } from './commands/snapshots.js';
@@ -13,7 +13,7 @@ import { registerExtensionCommands } from './extensions.js';
 
 export const VERSION = '0.1.0';
 
-export function buildProgram(argv: string[]): { program: Command; context: () => CliContext } {
+export async function buildProgram(argv: string[]): Promise<{ program: Command; context: () => CliContext }> {
   let context: CliContext | undefined;
   const program = new Command('transactional-update');
   program
@@ -66,7 +66,7 @@ export function buildProgram(argv: string[]): { program: Command; context: () =>
   registerTransactionalCommands(program, ctx);
   registerSnapshotCommands(program, ctx);
   registerImageCommands(program, ctx);
-  registerExtensionCommands(program, ctx);
+  await registerExtensionCommands(program, ctx, commandWord(argv));
   for (const command of program.commands) applyExitOverride(command);
   return { program, context: ctx };
 }
@@ -83,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   });
   const args = normalizeArguments(argv);
-  const { program } = buildProgram(args);
+  const { program } = await buildProgram(args);
   try {
     await program.parseAsync(args, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

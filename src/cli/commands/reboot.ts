@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { TuError } from '../../errors.js';
-import { fleetSettings, openFleetNode, takeSlotAndReboot } from '../../reboot/fleet/index.js';
 import { REBOOT_CHECK_INTERVAL_MS, runReboot } from '../../reboot/run.js';
 import { formatInZone } from '../../reboot/timezone.js';
 import type { RebootDecision } from '../../reboot/decide.js';
@@ -24,6 +23,7 @@ export function registerRebootCommand(program: Command, ctx: () => CliContext): 
 async function rebootCommand(ctx: CliContext, ifNeeded: boolean): Promise<void> {
   const system = await ctx.system();
   const { config, settings } = systemSettings(system.root, ctx.options.config);
+  const { fleetSettings, openFleetNode, takeSlotAndReboot } = await import('../../reboot/fleet/index.js');
   const node = openFleetNode(fleetSettings(config), system.stateDir);
   try {
     const decision = await runReboot({

@@ -86,8 +86,8 @@ describe('transactional-update(8)', () => {
     expect(flags.filter((f) => !documentsFlag(f))).toEqual([]);
   });
 
-  it('documents every visible command, alias and option of the real command line', () => {
-    const { program } = buildProgram(['node', 'transactional-update']);
+  it('documents every visible command, alias and option of the real command line', async () => {
+    const { program } = await buildProgram(['node', 'transactional-update']);
     const missing: string[] = [];
     const walk = (command: Command, path: string[]) => {
       for (const option of command.options) {
