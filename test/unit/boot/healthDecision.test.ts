@@ -69,6 +69,9 @@ describe('parseBootCmdline', () => {
     expect(parseBootCmdline(readFileSync('fixtures/boot/proc-cmdline-snapshot4.txt', 'utf8'))).toEqual({ snapshot: 4, fallback: false });
     expect(parseBootCmdline('quiet')).toEqual({ snapshot: undefined, fallback: false });
   });
+  it('reads tu.fallback=1 from the recorded fallback boot', () => {
+    expect(parseBootCmdline(readFileSync('fixtures/boot/proc-cmdline-fallback3.txt', 'utf8'))).toEqual({ snapshot: 3, fallback: true });
+  });
   it('sees tu.fallback=1 only as a whole word', () => {
     expect(parseBootCmdline('root=UUID=x tu.snapshot=3 tu.fallback=1 ro')).toEqual({ snapshot: 3, fallback: true });
     expect(parseBootCmdline('tu.snapshot=3 xtu.fallback=1')).toEqual({ snapshot: 3, fallback: false });
