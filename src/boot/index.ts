@@ -4,6 +4,7 @@ export { refreshBootMenu } from './menu.js';
 export { chrootBootStubs, handleBootRequests, type ChrootStub } from './stubs.js';
 export { installBootloader, reinstallBootloader, BOOTABLE_INCLUDES, type BootableImageTarget } from './install.js';
 export { healthCheck, type HealthCheckOptions, type HealthCheckOutcome } from './healthCheck.js';
+export { readBootStatus, type BootStatus } from './status.js';
 export { mergeEtcAtBoot, pendingEtcEdits, readEtcMergeReport, type EtcMergeReport, type PendingEtcEdits } from './etcMerge.js';
 export {
   isBadPackageSet,

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeEtcAtBoot, pendingEtcEdits, readEtcMergeReport } from '../../../src/boot/etcMerge.js';
+import { readBootStatus } from '../../../src/boot/status.js';
 import { setDefaultSnapshot } from '../../../src/snapshots/system.js';
 import { recordBooted } from '../../../src/snapshots/bootHistory.js';
 import { requireMachine } from '../../support/requirements.js';
@@ -35,6 +36,7 @@ describe.skipIf(skip)('/etc merge at boot (check 4)', () => {
   });
 
   it('lists the pending edits before the reboot', async () => {
+    expect((await readBootStatus(t.system)).pendingEtcEdits).toEqual(await pendingEtcEdits(t.system));
     expect(await pendingEtcEdits(t.system)).toEqual({
       snapshot: 2,
       carried: ['/etc/b', '/etc/late', '/etc/dropped'],
@@ -57,6 +59,7 @@ describe.skipIf(skip)('/etc merge at boot (check 4)', () => {
     expect(existsSync(join(t.root, 'etc/dropped'))).toBe(false);
     expect(report).toMatchObject({ snapshot: 2, from: 1, merged: ['/etc/b', '/etc/late', '/etc/dropped'], conflicts: [{ path: '/etc/a', runningCopy: '/etc/a.tu-running' }] });
     expect(readEtcMergeReport(t.system)).toEqual(report);
+    expect((await readBootStatus(t.system)).etcMerge?.conflicts).toEqual([{ path: '/etc/a', runningCopy: '/etc/a.tu-running' }]);
     // Once merged, the merge base is gone and a second boot changes nothing.
     expect(existsSync(t.system.store.paths(2).etcStart)).toBe(false);
     expect(await mergeEtcAtBoot(t.system)).toBeUndefined();
