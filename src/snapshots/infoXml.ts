@@ -66,8 +66,9 @@ function oneLine(text: string): string {
 export function parseInfo(xml: string): SnapshotInfo {
   const body = /<snapshot>([\s\S]*)<\/snapshot>/.exec(xml)?.[1];
   if (body === undefined) throw new Error('not a snapper info.xml');
+  const plain = body.replace(/<userdata>[\s\S]*?<\/userdata>/g, '');
   const element = (name: string) => {
-    const m = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(body.replace(/<userdata>[\s\S]*?<\/userdata>/g, ''));
+    const m = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(plain);
     return m ? unescapeXml(m[1]!.trim()) : undefined;
   };
   const userdata: Record<string, string> = {};

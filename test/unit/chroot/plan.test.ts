@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { isKeptInheritedMount, planArguments, planMounts } from '../../../src/chroot/plan.js';
+import { decodeOctal, parseMountPoints } from '../../../src/chroot/mountinfo.js';
+
+const snapshot = '/var/tmp/tu-dev/mnt/.snapshots/2/snapshot';
+const recorded = parseMountPoints(readFileSync('fixtures/btrfs/mountinfo.txt', 'utf8'));
+
+describe('the chroot mount plan', () => {
+  it('mounts proc, a fresh sysfs (no securityfs), /dev, tmpfs, the shared subvolumes, then detaches the rest', () => {
+    const ops = planMounts({
+      snapshotRoot: snapshot,
+      sharedMounts: [{ source: '/var/tmp/tu-dev/mnt/var', inside: '/var' }],
+      bootEfi: '/var/tmp/tu-dev/mnt/boot/efi',
+      binds: [{ source: '/run/tu-requests-2-x', inside: '/run/transactional-update', underRun: true }],
+      resolv: { kind: 'bind', source: '/etc/resolv.conf' },
+      inherited: ['/', '/proc', '/sys/kernel/security', '/dev/pts', '/home', '/var/tmp/tu-dev/mnt', '/var/tmp/tu-dev/mnt/.snapshots', '/var/tmp/tu-dev/mnt/var', '/mnt/other image'],
+    });
+    expect(ops.map((o) => o.op)).toEqual(['proc', 'sysfs', 'rbind', 'tmpfs', 'tmpfs', 'bind', 'bind', 'mkdir', 'bind', 'bind', 'detach', 'detach', 'detach']);
+    expect(ops.filter((o) => o.op === 'detach').map((o) => ('path' in o ? o.path : ''))).toEqual([
+      '/var/tmp/tu-dev/mnt/var',
+      '/mnt/other image',
+      '/home',
+    ]);
+    expect(planArguments(ops).slice(0, 4)).toEqual(['proc', `${snapshot}/proc`, 'sysfs', `${snapshot}/sys`]);
+  });
+
+  it('keeps /, the kernel file systems, the ancestors of the snapshot and what is inside it', () => {
+    expect(isKeptInheritedMount('/', snapshot)).toBe(true);
+    expect(isKeptInheritedMount('/dev/shm', snapshot)).toBe(true);
+    expect(isKeptInheritedMount('/var/tmp/tu-dev/mnt/.snapshots', snapshot)).toBe(true);
+    expect(isKeptInheritedMount(`${snapshot}/proc`, snapshot)).toBe(true);
+    expect(isKeptInheritedMount('/var/tmp/tu-dev/mnt/var', snapshot)).toBe(false);
+    expect(isKeptInheritedMount('/devices', snapshot)).toBe(false);
+  });
+
+  it('reads mount points from a recorded mountinfo, octal escapes decoded', () => {
+    expect(recorded).toContain('/var/tmp/tu-dev/mnt/.snapshots');
+    expect(decodeOctal('/mnt/a\\040b\\012c')).toBe('/mnt/a b\nc');
+  });
+});

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseInfo, serializeInfo, formatSnapperDate, parseSnapperDate } from '../../../src/snapshots/infoXml.js';
+
+const snapperWritten = readFileSync('fixtures/snapper/info-snapper.xml', 'utf8');
+
+describe('snapper info.xml', () => {
+  it('reads what snapper itself wrote', () => {
+    const info = parseInfo(snapperWritten);
+    expect(info).toEqual({
+      type: 'single',
+      num: 5,
+      date: new Date(Date.UTC(2026, 10, 22, 5, 53, 34)),
+      description: 'made by snapper',
+      cleanup: 'number',
+      userdata: { important: 'yes', tool: 'snapper' },
+    });
+  });
+
+  it('writes exactly snapper\'s layout: one element per line, two-space indent', () => {
+    expect(serializeInfo(parseInfo(snapperWritten))).toBe(snapperWritten);
+  });
+
+  it('round-trips our own marker and escapes XML in descriptions', () => {
+    const ours = parseInfo(readFileSync('fixtures/snapper/info-ours.xml', 'utf8'));
+    expect(ours.userdata['transactional-update']).toBe('yes');
+    const text = serializeInfo({ ...ours, description: 'run sh -c "a < b && c"\nsecond line' });
+    expect(text).toContain('<description>run sh -c "a &lt; b &amp;&amp; c" second line</description>');
+    expect(parseInfo(text).description).toBe('run sh -c "a < b && c" second line');
+  });
+
+  it('refuses userdata snapper could not store', () => {
+    const base = parseInfo(snapperWritten);
+    expect(() => serializeInfo({ ...base, userdata: { 'a,b': 'x' } })).toThrow(/invalid snapper userdata/);
+    expect(() => serializeInfo({ ...base, userdata: { a: 'x=y' } })).toThrow(/invalid snapper userdata/);
+  });
+
+  it('formats and parses UTC dates', () => {
+    expect(formatSnapperDate(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678)))).toBe('2026-01-02 03:04:05');
+    expect(parseSnapperDate('2026-11-22 04:00:00').toISOString()).toBe('2026-11-22T04:00:00.000Z');
+    expect(() => parseSnapperDate('yesterday')).toThrow();
+  });
+});
