@@ -67,7 +67,7 @@ export async function getDefault(path: string): Promise<{ id: number; path: stri
 
 export function parseGetDefault(text: string): { id: number; path: string } {
   // "ID 258 gen 12 top level 257 path @/.snapshots/1/snapshot" or "ID 5 (FS_TREE)"
-  const m = /^ID (\d+)(?:.* path (.*))?$/m.exec(text.trim());
+  const m = /^ID (\d+)\b(?:.* path (.*))?/m.exec(text.trim());
   if (!m) throw new Error(`unexpected output of btrfs subvolume get-default: ${text}`);
   return { id: Number(m[1]), path: m[2]?.trim() ?? '' };
 }
