@@ -11,7 +11,7 @@ import { log } from '../util/log.js';
 import type { System } from '../snapshots/system.js';
 import { parseBootCmdline } from './cmdlineFacts.js';
 import { resetBootCounter } from './counter.js';
-import { decideHealth, type HealthAction, type HealthDecision } from './healthDecision.js';
+import { decideFallbackRollback, decideHealth, type HealthAction, type HealthDecision } from './healthDecision.js';
 import { checkRoot, checkSubvolumes, healthScripts, runHealthScript, type CheckResult } from './healthChecks.js';
 import { refreshBootMenu } from './menu.js';
 import { readGrubPointer, setNextBoot } from './pointers.js';
@@ -60,12 +60,14 @@ export async function runChecks(system: System, cmdlineSnapshot: number | undefi
 
 export async function healthCheck(system: System, options: HealthCheckOptions): Promise<HealthCheckOutcome> {
   const boot = parseBootCmdline(options.cmdline ?? readFileSync('/proc/cmdline', 'utf8'));
+  const pointer = await readGrubPointer(system);
+  await act(system, decideFallbackRollback({ booted: boot.snapshot, fallbackBoot: boot.fallback, pointer }), options);
   const checks = await runChecks(system, boot.snapshot, options.timeoutMs ?? defaultTimeout(system.root));
   for (const c of checks) log.step(`health check ${c.name}: ${c.ok ? 'ok' : 'FAILED'} (${c.message})`);
   const decision = decideHealth({
     booted: boot.snapshot,
     fallbackBoot: boot.fallback,
-    pointer: await readGrubPointer(system),
+    pointer,
     knownGood: lastKnownGood(system.stateDir, (n) => system.store.has(n)),
     failures: checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.message}`),
     failureReboot: readFailureReboot(system.stateDir),
@@ -124,7 +126,8 @@ async function recordBadSet(system: System, snapshot: number, reason: string): P
     const packages = await readInstalledPackages(system.store.paths(snapshot).snapshot);
     // A set the known-good snapshot runs too is not what broke the boot: never refuse it later.
     const good = lastKnownGood(system.stateDir, (n) => n !== snapshot && system.store.has(n));
-    if (good !== undefined && packageSetKey(await readInstalledPackages(system.store.paths(good).snapshot)) === packageSetKey(packages)) {
+    const goodSet = good === undefined ? undefined : await readInstalledPackages(system.store.paths(good).snapshot).catch(() => undefined);
+    if (goodSet && packageSetKey(goodSet) === packageSetKey(packages)) {
       log.step(`snapshot ${snapshot} has the package set of known-good snapshot ${good}: not recorded as bad`);
       return;
     }

@@ -1,9 +1,10 @@
 /**
  * What the health check does after a boot, decided from gathered facts (pure).
  *
- * - A fallback boot (tu.fallback=1: GRUB ran out of attempts on the new snapshot): roll both
- *   pointers back to the known-good snapshot that booted and record the failed snapshot's
- *   package set; then, on a pass, mark the booted snapshot known-good and reset the counter.
+ * - A fallback boot (tu.fallback=1: GRUB ran out of attempts on the new snapshot): first roll
+ *   both pointers back to the known-good snapshot that booted and record the failed snapshot's
+ *   package set (decideFallbackRollback); then, on a pass, mark the booted snapshot known-good
+ *   and reset the counter.
  * - A pass: the booted snapshot becomes known-good; the counter is reset.
  * - A failing check on a new snapshot: record its bad package set, make the known-good one
  *   the next boot, reboot once. A failure on the known-good snapshot (or a second failure
@@ -44,6 +45,24 @@ export interface HealthDecision {
   message: string;
 }
 
+/** The snapshot GRUB gave up on in a fallback boot: the pointer, when it names another one. */
+function failedBeforeFallback(f: Pick<HealthFacts, 'booted' | 'pointer'>): number | undefined {
+  return f.pointer !== undefined && f.pointer !== f.booted ? f.pointer : undefined;
+}
+
+/**
+ * A fallback boot first rolls both pointers back to the known-good snapshot that booted and
+ * records the failed snapshot's package set, before any check runs (a check may hang).
+ */
+export function decideFallbackRollback(f: Pick<HealthFacts, 'booted' | 'fallbackBoot' | 'pointer'>): HealthAction[] {
+  if (!f.fallbackBoot || f.booted === undefined) return [];
+  const failed = failedBeforeFallback(f);
+  const actions: HealthAction[] = [{ kind: 'set-next-boot', snapshot: f.booted }];
+  if (failed !== undefined) actions.push({ kind: 'record-bad-set', snapshot: failed, reason: 'did not complete a boot within its boot attempts' });
+  return actions;
+}
+
+/** What to do once the checks have run (facts as they were before any rollback). */
 export function decideHealth(f: HealthFacts): HealthDecision {
   const passed = f.failures.length === 0;
   const status = passed ? 'pass' : 'fail';
@@ -59,20 +78,23 @@ export function decideHealth(f: HealthFacts): HealthDecision {
   const booted = f.booted;
 
   if (f.fallbackBoot) {
-    const failed = f.pointer !== undefined && f.pointer !== booted ? f.pointer : undefined;
-    const actions: HealthAction[] = [{ kind: 'set-next-boot', snapshot: booted }];
-    if (failed !== undefined) actions.push({ kind: 'record-bad-set', snapshot: failed, reason: 'did not complete a boot within its boot attempts' });
+    // The rollback itself (decideFallbackRollback) was done before the checks ran.
+    const failed = failedBeforeFallback(f);
     const what = failed !== undefined ? `snapshot ${failed} did not boot; fell back to known-good snapshot ${booted} and made it the default again` : `fell back to known-good snapshot ${booted}`;
     if (passed) {
-      actions.push({ kind: 'mark-known-good', snapshot: booted }, { kind: 'reset-counter' }, { kind: 'forget-failure-reboot' }, { kind: 'refresh-menu' });
-      return { status, fallback: true, safeState: false, actions, message: what };
+      return {
+        status,
+        fallback: true,
+        safeState: false,
+        actions: [{ kind: 'mark-known-good', snapshot: booted }, { kind: 'reset-counter' }, { kind: 'forget-failure-reboot' }, { kind: 'refresh-menu' }],
+        message: what,
+      };
     }
-    actions.push({ kind: 'reset-counter' }, { kind: 'refresh-menu' });
     return {
       status,
       fallback: true,
       safeState: true,
-      actions,
+      actions: [{ kind: 'reset-counter' }, { kind: 'refresh-menu' }],
       message: `${what}, but it fails its health check too (${f.failures.join('; ')}); staying up in a safe state without further reboots`,
     };
   }

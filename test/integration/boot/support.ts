@@ -41,6 +41,8 @@ export interface SnapshotSpec {
   kernel?: string | null;
   /** Omit our marker in info.xml. */
   foreign?: boolean;
+  /** The installed set to write as the snapshot's dpkg status (name, version; amd64). */
+  packages?: Array<[string, string]>;
 }
 
 async function mount(args: string[], target: string): Promise<void> {
@@ -58,6 +60,10 @@ export async function makeTestSystem(options: { esp?: boolean } = {}): Promise<T
   const device = await attachLoop(image);
   const own: string[] = [];
   const cleanup = async () => {
+    // Everything mounted under the test's directory, deepest first.
+    const { stdout } = await run('findmnt', ['-rn', '-o', 'TARGET'], { reject: false });
+    const targets = stdout.split('\n').filter((m) => m === dir || m.startsWith(`${dir}/`));
+    for (const target of targets.sort((a, b) => b.length - a.length)) await run('umount', [target], { reject: false });
     for (const target of own.reverse()) await run('umount', ['-l', target], { reject: false });
     await detachLoop(device);
   };
@@ -82,13 +88,20 @@ export async function makeTestSystem(options: { esp?: boolean } = {}): Promise<T
     };
     await mountRoot(1);
     let espUuid: string | undefined;
+    const espDir = join(dir, 'esp');
+    const mountEsp = async () => {
+      if (!options.esp) return;
+      own.push(join(root, 'boot/efi'));
+      await mount(['--bind', espDir], join(root, 'boot/efi'));
+    };
     if (options.esp) {
-      // This kernel has no vfat, so the ESP is a tmpfs here; the FAT volume id is a real one.
+      // This kernel has no vfat, so the ESP is a directory bound at /boot/efi (it keeps its
+      // content across the test's "reboots"); the FAT volume id is a real one.
       const espImage = join(dir, 'esp.img');
       await run('mkfs.vfat', ['-C', espImage, '32768']);
       espUuid = (await run('blkid', ['-p', '-o', 'value', '-s', 'UUID', espImage])).stdout.trim();
-      own.push(join(root, 'boot/efi'));
-      await mount(['-t', 'tmpfs', 'esp'], join(root, 'boot/efi'));
+      mkdirSync(espDir);
+      await mountEsp();
     }
     const t: TestSystem = {
       dir, device, top, root, fsUuid: uuid.trim(), espUuid, system: await openSystem(root), cleanup,
@@ -97,6 +110,7 @@ export async function makeTestSystem(options: { esp?: boolean } = {}): Promise<T
           await run('umount', [target], { reject: false });
         }
         await mountRoot(number);
+        await mountEsp();
         t.system = await openSystem(root);
       },
     };
@@ -152,6 +166,13 @@ async function addSnapshotAt(store: SnapshotStore, number: number, spec: Snapsho
       }
       if (spec.kernel) writeFileSync(join(p.snapshot, 'boot', name + spec.kernel), `fake ${name}${spec.kernel}\n`);
     }
+  }
+  if (spec.packages) {
+    const dir = join(p.snapshot, 'usr/lib/sysimage/dpkg');
+    mkdirSync(dir, { recursive: true });
+    const stanza = ([name, version]: [string, string]) =>
+      `Package: ${name}\nStatus: install ok installed\nArchitecture: amd64\nVersion: ${version}\nDescription: test\n`;
+    writeFileSync(join(dir, 'status'), spec.packages.map(stanza).join('\n'));
   }
   for (const [path, content] of Object.entries(spec.etc ?? {})) {
     const target = join(p.snapshotEtc, path);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decideHealth, type HealthFacts } from '../../../src/boot/healthDecision.js';
+import { decideFallbackRollback, decideHealth, type HealthFacts } from '../../../src/boot/healthDecision.js';
 import { parseBootCmdline } from '../../../src/boot/cmdlineFacts.js';
 
 const base: HealthFacts = { booted: 7, fallbackBoot: false, pointer: 7, knownGood: 5, failures: [], failureReboot: undefined };
@@ -40,23 +40,25 @@ describe('decideHealth', () => {
     expect(d.message).toContain('no known-good snapshot');
   });
 
-  it('a fallback boot rolls the pointers back, records the bad set, then marks known-good on a pass', () => {
+  it('a fallback boot rolls the pointers back and records the bad set before any check runs', () => {
+    expect(decideFallbackRollback({ booted: 5, fallbackBoot: true, pointer: 7 })).toEqual([
+      { kind: 'set-next-boot', snapshot: 5 },
+      { kind: 'record-bad-set', snapshot: 7, reason: 'did not complete a boot within its boot attempts' },
+    ]);
+    expect(decideFallbackRollback({ booted: 7, fallbackBoot: false, pointer: 7 })).toEqual([]);
+  });
+
+  it('then, on a pass, marks the booted snapshot known-good and resets the counter', () => {
     const d = decideHealth({ ...base, booted: 5, fallbackBoot: true, pointer: 7 });
     expect(d).toMatchObject({ status: 'pass', fallback: true, safeState: false });
-    expect(kinds({ booted: 5, fallbackBoot: true, pointer: 7 })).toEqual([
-      'set-next-boot 5',
-      'record-bad-set 7',
-      'mark-known-good 5',
-      'reset-counter',
-      'forget-failure-reboot',
-      'refresh-menu',
-    ]);
+    expect(d.message).toBe('snapshot 7 did not boot; fell back to known-good snapshot 5 and made it the default again');
+    expect(kinds({ booted: 5, fallbackBoot: true, pointer: 7 })).toEqual(['mark-known-good 5', 'reset-counter', 'forget-failure-reboot', 'refresh-menu']);
   });
 
   it('a fallback boot whose checks fail too stays up without rebooting', () => {
     const d = decideHealth({ ...base, booted: 5, fallbackBoot: true, pointer: 7, failures: ['x'] });
     expect(d.safeState).toBe(true);
-    expect(d.actions.map((a) => a.kind)).toEqual(['set-next-boot', 'record-bad-set', 'reset-counter', 'refresh-menu']);
+    expect(d.actions.map((a) => a.kind)).toEqual(['reset-counter', 'refresh-menu']);
   });
 
   it('does nothing when the boot did not come from our menu', () => {
