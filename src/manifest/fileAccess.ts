@@ -2,7 +2,7 @@
  * Reads of one entry in a snapshot tree by its relative BytePath: lstat, readlink, listing,
  * content comparison. Paths go to the kernel as bytes, so no name is ever re-encoded.
  */
-import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { closeSync, lstat, lstatSync, openSync, readSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import type { BytePath } from './fileTree.js';
 import { fileTypeFromMode } from './fileTree.js';
 import type { FileType } from './types.js';
@@ -88,4 +88,40 @@ function readFully(fd: number, buf: Buffer, want: number, position: number): num
     got += n;
   }
   return got;
+}
+
+/**
+ * lstat results of two trees, fetched ahead on libuv's thread pool while the send stream is
+ * still arriving (both snapshots are read-only, so a result never goes stale).
+ */
+export class StatCache {
+  private readonly cache = new Map<string, Stats | null>();
+  private pending = 0;
+  private drained: (() => void) | undefined;
+
+  prefetch(root: string, rel: BytePath): void {
+    const key = `${root}\0${rel}`;
+    if (this.cache.has(key)) return;
+    this.cache.set(key, null);
+    this.pending++;
+    lstat(absoluteBytes(root, rel), (error, stats) => {
+      if (!error) this.cache.set(key, stats);
+      else this.cache.delete(key);
+      if (--this.pending === 0) this.drained?.();
+    });
+  }
+
+  /** Wait for every prefetch to land. */
+  async settle(): Promise<void> {
+    if (this.pending === 0) return;
+    await new Promise<void>((resolve) => {
+      this.drained = resolve;
+    });
+    this.drained = undefined;
+  }
+
+  lstat(root: string, rel: BytePath): Stats | undefined {
+    const hit = this.cache.get(`${root}\0${rel}`);
+    return hit ?? lstatRel(root, rel);
+  }
 }

@@ -7,12 +7,12 @@
 import type { Stats } from 'node:fs';
 import { sendStream, type SendOptions } from '../btrfs/send.js';
 import { resolveInodePaths } from '../btrfs/sendStream/inodePaths.js';
-import { contentDiffers, listDirectory, lstatRel, readlinkRel, typeOfStats } from './fileAccess.js';
+import { StatCache, contentDiffers, listDirectory, lstatRel, readlinkRel, typeOfStats } from './fileAccess.js';
 import { collectCandidates, fromOf, identityOf, isNode, knownType, type Entity } from './fileCandidates.js';
 import { classifyPath, compareRel, type EntryFacts, type PathFacts } from './fileClassify.js';
 import { StreamReplay, type BytePath, type ReplayResult, type SimInode } from './fileTree.js';
 import { diffXattrs, readXattrs } from './fileXattrs.js';
-import type { FileChange } from './types.js';
+import type { FileChange, FileType } from './types.js';
 
 export interface FileChangesOptions {
   /** Where the snapshots' root sits in the system: "/" for the root file system, "/etc" for /etc. */
@@ -21,9 +21,17 @@ export interface FileChangesOptions {
 }
 
 export async function computeFileChanges(base: string, next: string, options: FileChangesOptions): Promise<FileChange[]> {
-  const replay = new StreamReplay();
+  const stats = new StatCache();
+  // Most nominated entries stay where they are: fetch both sides' lstat while the stream runs.
+  const replay = new StreamReplay({
+    onNominate: (node) => {
+      stats.prefetch(base, node.aPath!);
+      stats.prefetch(next, node.aPath!);
+    },
+  });
   for await (const command of sendStream(next, base, options.send)) replay.apply(command);
-  return judgeReplay(replay.finish(), base, next, options.mountPrefix);
+  await stats.settle();
+  return judgeReplay(replay.finish(), base, next, options.mountPrefix, stats);
 }
 
 /** Exact: true when computeFileChanges would report anything. */
@@ -38,7 +46,13 @@ interface Check {
   same: SimInode | undefined;
 }
 
-export async function judgeReplay(replay: ReplayResult, base: string, next: string, mountPrefix: string): Promise<FileChange[]> {
+export async function judgeReplay(
+  replay: ReplayResult,
+  base: string,
+  next: string,
+  mountPrefix: string,
+  stats: StatCache = new StatCache(),
+): Promise<FileChange[]> {
   const { old: oldMap, new: newMap } = collectCandidates(replay, {
     list: (rel) => listDirectory(base, rel),
     type: (rel) => {
@@ -49,10 +63,11 @@ export async function judgeReplay(replay: ReplayResult, base: string, next: stri
 
   const facts: PathFacts[] = [];
   const checks: Check[] = [];
+  const baseTypes = new ListingTypes(base);
   for (const [rel, o] of oldMap) {
     const n = newMap.get(rel);
     if (n === undefined) {
-      facts.push({ rel, kind: 'deleted', oldType: knownType(o) ?? typeAt(base, rel) });
+      facts.push({ rel, kind: 'deleted', oldType: knownType(o) ?? baseTypes.typeOf(rel) });
     } else if (identityOf(o) === identityOf(n)) {
       if (isNode(n) && n.inode.nominated) checks.push({ rel, same: n.inode });
     } else {
@@ -65,8 +80,9 @@ export async function judgeReplay(replay: ReplayResult, base: string, next: stri
     facts.push({ rel, kind: 'created', newType: knownType(n) ?? typeAt(next, rel), from: fromOf(n, newMap) });
   }
 
-  await addHardLinks(replay, newMap, oldMap, next, checks);
-  facts.push(...(await confirm(checks, base, next)));
+  const confirmed = await confirm(checks, base, next, stats);
+  const linked = await findHardLinks(newMap, oldMap, next, stats);
+  facts.push(...confirmed.facts, ...(await confirm(linked, base, next, stats)).facts);
 
   const changes: { rel: BytePath; change: FileChange }[] = [];
   for (const f of facts) {
@@ -86,20 +102,20 @@ function typeAt(root: string, rel: BytePath) {
  * The stream names one path per inode. An inode of A with other links that the stream never
  * touched changed there too: find them (inode-resolve in B) and compare them in full.
  */
-async function addHardLinks(
-  replay: ReplayResult,
+async function findHardLinks(
   newMap: Map<BytePath, Entity>,
   oldMap: Map<BytePath, Entity>,
   next: string,
-  checks: Check[],
-): Promise<void> {
+  stats: StatCache,
+): Promise<Check[]> {
+  const checks: Check[] = [];
   const seen = new Set<SimInode>();
   for (const [rel, entity] of newMap) {
     if (!isNode(entity)) continue;
     const inode = entity.inode;
     if (inode.origin === null || !inode.nominated || seen.has(inode) || inode.type === 'directory') continue;
     seen.add(inode);
-    const st = lstatRel(next, rel);
+    const st = stats.lstat(next, rel);
     if (!st || st.nlink < 2) continue;
     for (const other of await resolveInodePaths(next, st.ino)) {
       if (newMap.has(other) || oldMap.has(other)) continue;
@@ -107,15 +123,37 @@ async function addHardLinks(
       checks.push({ rel: other, same: undefined });
     }
   }
-  void replay;
+  return checks;
 }
 
-async function confirm(checks: Check[], base: string, next: string): Promise<PathFacts[]> {
+/** Types of entries of one tree, read from their directory's listing when many share one. */
+class ListingTypes {
+  private readonly pending = new Map<BytePath, number>();
+  private readonly listings = new Map<BytePath, Map<BytePath, FileType | undefined>>();
+  constructor(private readonly root: string) {}
+
+  typeOf(rel: BytePath): FileType | undefined {
+    const slash = rel.lastIndexOf('/');
+    const dir = slash < 0 ? '' : rel.slice(0, slash);
+    let listing = this.listings.get(dir);
+    if (!listing) {
+      const seen = (this.pending.get(dir) ?? 0) + 1;
+      this.pending.set(dir, seen);
+      // A directory listing costs about as much as a few lstat calls.
+      if (seen < 4) return typeAt(this.root, rel);
+      listing = new Map(listDirectory(this.root, dir).map((e) => [e.name, e.type]));
+      this.listings.set(dir, listing);
+    }
+    return listing.has(rel.slice(slash + 1)) ? listing.get(rel.slice(slash + 1)) : typeAt(this.root, rel);
+  }
+}
+
+async function confirm(checks: Check[], base: string, next: string, stats: StatCache): Promise<{ facts: PathFacts[] }> {
   const out: PathFacts[] = [];
   const needXattrs: { rel: BytePath; index: number }[] = [];
   for (const check of checks) {
-    const a = lstatRel(base, check.rel);
-    const b = lstatRel(next, check.rel);
+    const a = stats.lstat(base, check.rel);
+    const b = stats.lstat(next, check.rel);
     if (!a || !b) {
       // The trees disagree with the stream; trust the trees.
       if (a) out.push({ rel: check.rel, kind: 'deleted', oldType: typeOfStats(a) });
@@ -149,7 +187,7 @@ async function confirm(checks: Check[], base: string, next: string): Promise<Pat
       f.xattrs = diff.xattrs;
     }
   }
-  return out;
+  return { facts: out };
 }
 
 function entryFacts(st: Stats): EntryFacts {

@@ -25,29 +25,36 @@ export type PathFacts =
     };
 
 export function classifyPath(facts: PathFacts, mountPrefix: string): FileChange | null {
-  const rendered = renderPath(mountPrefix, facts.rel);
+  if (facts.kind === 'both' && facts.old.type === facts.new.type && !facts.content && !facts.xattrs && !facts.acl &&
+      (facts.old.mode & 0o7777) === (facts.new.mode & 0o7777) && facts.old.uid === facts.new.uid && facts.old.gid === facts.new.gid) {
+    return null;
+  }
+  const rendered: FileChange = renderPath(mountPrefix, facts.rel) as FileChange;
   if (facts.kind === 'deleted') {
-    return { ...rendered, change: 'deleted', ...(facts.oldType ? { oldType: facts.oldType } : {}) };
+    rendered.change = 'deleted';
+    if (facts.oldType) rendered.oldType = facts.oldType;
+    return rendered;
   }
   if (facts.kind === 'created') {
-    return {
-      ...rendered,
-      change: 'created',
-      ...(facts.newType ? { newType: facts.newType } : {}),
-      ...(facts.from !== undefined ? { from: renderPath(mountPrefix, facts.from).path } : {}),
-    };
+    rendered.change = 'created';
+    if (facts.newType) rendered.newType = facts.newType;
+    if (facts.from !== undefined) rendered.from = renderPath(mountPrefix, facts.from).path;
+    return rendered;
   }
   if (facts.old.type !== facts.new.type) {
     return { ...rendered, change: 'type-changed', oldType: facts.old.type, newType: facts.new.type };
   }
+  const permissions = (facts.old.mode & 0o7777) !== (facts.new.mode & 0o7777);
+  const owner = facts.old.uid !== facts.new.uid;
+  const group = facts.old.gid !== facts.new.gid;
+  if (!facts.content && !permissions && !owner && !group && !facts.xattrs && !facts.acl) return null;
   const modified: FileModification = {};
   if (facts.content) modified.content = true;
-  if ((facts.old.mode & 0o7777) !== (facts.new.mode & 0o7777)) modified.permissions = true;
-  if (facts.old.uid !== facts.new.uid) modified.owner = true;
-  if (facts.old.gid !== facts.new.gid) modified.group = true;
+  if (permissions) modified.permissions = true;
+  if (owner) modified.owner = true;
+  if (group) modified.group = true;
   if (facts.xattrs) modified.xattrs = true;
   if (facts.acl) modified.acl = true;
-  if (Object.keys(modified).length === 0) return null;
   return { ...rendered, change: 'modified', modified, oldType: facts.old.type, newType: facts.new.type };
 }
 

@@ -17,7 +17,10 @@ export function absolutePathBytes(mountPrefix: string, rel: BytePath): Buffer {
   return Buffer.concat([Buffer.from(prefix, 'utf8'), Buffer.from(`/${rel}`, 'latin1')]);
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 export function renderPath(mountPrefix: string, rel: BytePath): RenderedPath {
+  if (rel !== '' && PRINTABLE_ASCII.test(rel)) return { path: `${mountPrefix.endsWith('/') ? mountPrefix.slice(0, -1) : mountPrefix}/${rel}` };
   const bytes = absolutePathBytes(mountPrefix, rel);
   if (isUtf8(bytes)) return { path: bytes.toString('utf8') };
   return { path: escapeBytes(bytes), pathBase64: bytes.toString('base64') };

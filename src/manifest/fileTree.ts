@@ -106,8 +106,12 @@ export class StreamReplay {
   private readonly materialized: SimNode[] = [];
   private count = 0;
 
-  constructor() {
+  /** Called once per entry of A when the stream first nominates a change of its inode. */
+  private readonly onNominate: ((node: SimNode) => void) | undefined;
+
+  constructor(options: { onNominate?: (node: SimNode) => void } = {}) {
     this.root = new SimNode('', null, new SimInode('', 'directory'), '');
+    this.onNominate = options.onNominate;
   }
 
   apply(cmd: SendCommand): void {
@@ -155,19 +159,19 @@ export class StreamReplay {
       }
       case SendCommandType.SET_XATTR:
       case SendCommandType.REMOVE_XATTR:
-        this.resolve(attrPath(cmd), cmd).inode.xattrNames.add(attrPath(cmd, SendAttribute.XATTR_NAME));
+        this.nominated(cmd).inode.xattrNames.add(attrPath(cmd, SendAttribute.XATTR_NAME));
         return;
       case SendCommandType.CHMOD:
-        this.resolve(attrPath(cmd), cmd).inode.mode = attrNumber(cmd, SendAttribute.MODE);
+        this.nominated(cmd).inode.mode = attrNumber(cmd, SendAttribute.MODE);
         return;
       case SendCommandType.CHOWN:
-        this.resolve(attrPath(cmd), cmd).inode.owner = {
+        this.nominated(cmd).inode.owner = {
           uid: attrNumber(cmd, SendAttribute.UID),
           gid: attrNumber(cmd, SendAttribute.GID),
         };
         return;
       case SendCommandType.TRUNCATE:
-        this.resolve(attrPath(cmd), cmd).inode.content = true;
+        this.nominated(cmd).inode.content = true;
         return;
       case SendCommandType.WRITE:
         this.nominateRange(cmd, attrNumber(cmd, SendAttribute.FILE_OFFSET), attrBytes(cmd, SendAttribute.DATA).length);
@@ -191,8 +195,15 @@ export class StreamReplay {
     return { root: this.root, materialized: this.materialized, commands: this.count };
   }
 
+  /** The entry a change command names; tells onNominate the first time an inode of A is named. */
+  private nominated(cmd: SendCommand): SimNode {
+    const node = this.resolve(attrPath(cmd), cmd);
+    if (this.onNominate && !node.inode.nominated && node.inode.origin !== null && node.aPath !== null) this.onNominate(node);
+    return node;
+  }
+
   private nominateRange(cmd: SendCommand, offset: number, length: number): void {
-    const inode = this.resolve(attrPath(cmd), cmd).inode;
+    const inode = this.nominated(cmd).inode;
     inode.content = true;
     inode.ranges.push(offset, length);
   }
