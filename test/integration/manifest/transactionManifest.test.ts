@@ -1,0 +1,82 @@
+/**
+ * The manifest as a user meets it, after real transactions on a managed image: show, diff,
+ * the rollback preview, and an index that can be deleted without loss.
+ */
+import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { requireRootAndLoop } from '../../support/requirements.js';
+import { mountImage, umountImage, withTestSystem } from '../../support/system.js';
+
+const skip = requireRootAndLoop();
+
+interface ShowJson {
+  packages: Array<{ name: string; arch: string; from: string | null; to: string | null; change: string }>;
+  files: Array<{ path: string; change: string }>;
+  config: Array<{ path: string; patch: string | null }>;
+  outside?: { etc?: Array<{ path: string }> };
+}
+
+function newest(listJson: string): number {
+  return (JSON.parse(listJson) as Array<{ number: number }>).at(-1)!.number;
+}
+
+describe.skipIf(skip)('manifests of real transactions', () => {
+  it('shows what an install and an upgrade changed, previews a rollback and survives losing its index', async () => {
+    await withTestSystem(async (sys) => {
+      expect((await sys.tu(['-n', 'pkg', 'install', 'tu-hello', 'tu-conf'])).exitCode).toBe(0);
+      const installed = newest((await sys.tu(['list', '--json'])).stdout);
+      const show = JSON.parse((await sys.tu(['show', String(installed), '--json'])).stdout) as ShowJson;
+      expect(show.packages).toContainEqual({ name: 'tu-hello', arch: 'all', from: null, to: '1.0', change: 'installed' });
+      expect(show.files).toContainEqual(expect.objectContaining({ path: '/usr/bin/tu-hello', change: 'created' }));
+      // No timestamp-only noise: nothing outside what the packages and apt touched.
+      const unexpected = show.files.filter((f) => !/^\/(usr\/bin\/tu-hello|usr\/share\/doc\/tu-|etc\/tu-conf|usr\/lib\/sysimage\/|var\/)/.test(f.path));
+      expect(unexpected).toEqual([]);
+
+      // Boot into it, edit by hand, then upgrade tu-conf (changed conffile and secret).
+      await umountImage(sys.root);
+      await mountImage(sys.image, sys.root);
+      writeFileSync(join(sys.root, 'etc/tu-by-hand.conf'), 'edited on the running system\n');
+      await sys.publish({ name: 'tu-conf', version: '2.0' });
+      await sys.publish({ name: 'tu-hello', version: '2.0' });
+      const up = await sys.tu(['-n', 'up']);
+      expect(up.exitCode, up.stderr).toBe(0);
+      const upgraded = newest((await sys.tu(['list', '--json'])).stdout);
+      const after = JSON.parse((await sys.tu(['show', String(upgraded), '--json'])).stdout) as ShowJson;
+      expect(after.packages).toContainEqual(expect.objectContaining({ name: 'tu-conf', from: '1.0', to: '2.0', change: 'upgraded' }));
+      const conf = after.config.find((c) => c.path === '/etc/tu-conf.conf');
+      expect(conf?.patch).toMatch(/^(---|Index|=+)/m);
+      expect(conf?.patch).toMatch(/^\+/m);
+      const secret = after.config.find((c) => c.path === '/etc/tu-conf.secret');
+      expect(secret).toBeDefined();
+      expect(secret!.patch).toBeNull();
+      expect(after.outside?.etc?.map((f) => f.path)).toContain('/etc/tu-by-hand.conf');
+      const text = (await sys.tu(['show', String(upgraded)])).stdout;
+      expect(text).toMatch(/tu-by-hand\.conf/);
+      expect(text).not.toMatch(/\u001b\[/); // plain when piped
+
+      // The rollback preview names what going back removes or downgrades.
+      const dry = await sys.tu(['rollback', '1', '--dry-run']);
+      expect(dry.exitCode, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(/tu-conf/);
+      expect(dry.stdout).toMatch(/tu-hello/);
+      const dryJson = JSON.parse((await sys.tu(['rollback', String(installed), '--dry-run', '--json'])).stdout) as { preview: { packages: { downgraded: Array<{ name: string }> } } };
+      expect(dryJson.preview.packages.downgraded.map((p) => p.name).sort()).toEqual(['tu-conf', 'tu-hello']);
+
+      // diff in either direction.
+      const forward = JSON.parse((await sys.tu(['diff', String(installed), String(upgraded), '--json'])).stdout) as ShowJson;
+      const backward = JSON.parse((await sys.tu(['diff', String(upgraded), String(installed), '--json'])).stdout) as ShowJson;
+      expect(forward.packages.find((p) => p.name === 'tu-hello')?.change).toBe('upgraded');
+      expect(backward.packages.find((p) => p.name === 'tu-hello')?.change).toBe('downgraded');
+
+      // The index is only an index.
+      const before = (await sys.tu(['list', '--json'])).stdout;
+      rmSync(join(sys.root, '.snapshots/transactional-update.db'), { force: true });
+      rmSync(join(sys.root, '.snapshots/transactional-update.db-wal'), { force: true });
+      rmSync(join(sys.root, '.snapshots/transactional-update.db-shm'), { force: true });
+      const again = (await sys.tu(['list', '--json'])).stdout;
+      expect(JSON.parse(again)).toEqual(JSON.parse(before));
+      expect(readFileSync(join(sys.root, `.snapshots/${upgraded}/manifest.json`), 'utf8')).toMatch(/"schemaVersion": 1/);
+    }, { packages: [{ name: 'tu-hello', version: '1.0' }, { name: 'tu-conf', version: '1.0' }] });
+  });
+});
