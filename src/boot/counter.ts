@@ -10,6 +10,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { scratchDir } from './scratch.js';
+import { findEspDevice, MTOOLS_ENV } from './esp.js';
 import { log } from '../util/log.js';
 import { run } from '../util/exec.js';
 import type { System } from '../snapshots/system.js';
@@ -17,8 +18,6 @@ import { readGrubEnv, setGrubEnv, unsetGrubEnv } from './grubEnv.js';
 import { ESP_DIR, ESP_ENV_FILE, ESP_MOUNT } from './layout.js';
 import type { BootSettings } from './settings.js';
 import { lastKnownGood } from './state.js';
-
-const MTOOLS_ENV = { MTOOLS_SKIP_CHECK: '1' };
 
 export function espEnvFile(system: Pick<System, 'root'>): string {
   return join(system.root, ESP_MOUNT, ESP_DIR, ESP_ENV_FILE);
@@ -32,10 +31,8 @@ export async function withEspEnv<T>(
 ): Promise<{ done: true; value: T } | { done: false }> {
   const mounted = espEnvFile(system);
   if (existsSync(mounted)) return { done: true, value: await edit(mounted) };
-  if (!settings.espUuid) return { done: false };
-  const found = await run('blkid', ['-U', settings.espUuid], { reject: false });
-  const device = found.stdout.trim();
-  if (found.exitCode !== 0 || !device) return { done: false };
+  const device = await findEspDevice(settings.espUuid);
+  if (!device) return { done: false };
   const work = scratchDir('tu-espenv-');
   const local = join(work, ESP_ENV_FILE);
   const remote = `::/${ESP_DIR}/${ESP_ENV_FILE}`;

@@ -3,25 +3,22 @@
  * BOOTX64.EFI (grub-mkimage from Debian's grub-efi-amd64-bin, with the stub embedded) and the
  * stub as /EFI/debian/grub.cfg on the ESP, the counter's environment block on the ESP, and the
  * tool's GRUB directory (settings, pointer, first menu) at the Btrfs top level.
- *
- * The ESP is written with mtools, without mounting it: it works where the kernel has no vfat.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scratchDir } from './scratch.js';
 import { TuError } from '../errors.js';
-import { run } from '../util/exec.js';
 import { SnapshotStore } from '../snapshots/store.js';
 import type { System } from '../snapshots/system.js';
-import { EFI_MODULES, espStub } from './espStub.js';
+import { KERNEL_CMDLINE_FILE } from './cmdline.js';
+import { espUuidOf, findEspDevice, writeBootFiles } from './esp.js';
 import { setGrubEnv } from './grubEnv.js';
 import { generateMenu } from './grubMenu.js';
-import { DEFAULT_BOOT_ATTEMPTS, ESP_BOOT_DIR, ESP_BOOT_FILE, ESP_DEBIAN_DIR, ESP_DIR, ESP_ENV_FILE, POINTER_FILE } from './layout.js';
+import { DEFAULT_BOOT_ATTEMPTS, POINTER_FILE } from './layout.js';
 import { installMenu } from './menu.js';
 import { gatherMenuFacts, menuSnapshot } from './menuFacts.js';
-import { KERNEL_CMDLINE_FILE } from './cmdline.js';
-import { grubDir, writeBootSettings, type BootSettings } from './settings.js';
+import { grubDir, hasGrubDir, readBootSettings, writeBootSettings, type BootSettings } from './settings.js';
 import { markKnownGood } from './state.js';
+import { withTopLevel } from './topLevel.js';
 
 /** Packages snapshot 1 needs to boot with this boot loader. */
 export const BOOTABLE_INCLUDES: string[] = [
@@ -61,66 +58,12 @@ export interface BootableImageTarget {
   timeout?: number;
 }
 
-const MTOOLS_ENV = { MTOOLS_SKIP_CHECK: '1' };
-
 export const DEFAULT_KERNEL_ARGS = ['console=tty0', 'console=ttyS0,115200'];
-
-/** The directory of GRUB's x86_64-efi modules: the snapshot's own, else the host's. */
-export function efiModulesDir(snapshotRoot: string): string {
-  for (const dir of [join(snapshotRoot, 'usr/lib/grub/x86_64-efi'), '/usr/lib/grub/x86_64-efi']) {
-    if (existsSync(join(dir, 'btrfs.mod'))) return dir;
-  }
-  throw new TuError("GRUB's EFI modules are missing (no usr/lib/grub/x86_64-efi in the snapshot or on the host)", {
-    hint: 'install grub-efi-amd64-bin',
-  });
-}
-
-/** Build BOOTX64.EFI with the stub embedded, into a temporary directory. */
-export async function buildEfiImage(work: string, fsUuid: string, snapshotRoot: string): Promise<string> {
-  const early = join(work, 'early.cfg');
-  writeFileSync(early, espStub(fsUuid));
-  const out = join(work, ESP_BOOT_FILE);
-  await run('grub-mkimage', ['-O', 'x86_64-efi', '-d', efiModulesDir(snapshotRoot), '-o', out, '-p', `/${ESP_BOOT_DIR}`, '-c', early, ...EFI_MODULES]);
-  return out;
-}
-
-/** Write the boot loader files onto the (unmounted) ESP with mtools. */
-export async function writeEsp(espDevice: string, files: Array<{ path: string; source: string }>): Promise<void> {
-  const dirs = new Set<string>();
-  for (const f of files) {
-    const parts = f.path.split('/').slice(0, -1);
-    for (let i = 1; i <= parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
-  }
-  for (const dir of [...dirs].sort()) {
-    const exists = await run('mdir', ['-i', espDevice, `::/${dir}`], { reject: false, env: MTOOLS_ENV });
-    if (exists.exitCode !== 0) await run('mmd', ['-i', espDevice, `::/${dir}`], { env: MTOOLS_ENV });
-  }
-  for (const f of files) await run('mcopy', ['-o', '-i', espDevice, f.source, `::/${f.path}`], { env: MTOOLS_ENV });
-}
-
-export async function espUuidOf(device: string): Promise<string | undefined> {
-  const { stdout, exitCode } = await run('blkid', ['-p', '-o', 'value', '-s', 'UUID', device], { reject: false });
-  return exitCode === 0 && stdout.trim() ? stdout.trim() : undefined;
-}
 
 export async function installBootloader(target: BootableImageTarget): Promise<void> {
   const espUuid = await espUuidOf(target.espDevice);
   if (!espUuid) throw new TuError(`${target.espDevice} holds no FAT file system`, { hint: 'make the ESP with mkfs.vfat first' });
-  const work = scratchDir('tu-esp-');
-  try {
-    const efi = await buildEfiImage(work, target.fsUuid, target.snapshotRoot);
-    const stub = join(work, 'grub.cfg');
-    writeFileSync(stub, espStub(target.fsUuid));
-    const env = join(work, ESP_ENV_FILE);
-    await setGrubEnv(env, {});
-    await writeEsp(target.espDevice, [
-      { path: `${ESP_BOOT_DIR}/${ESP_BOOT_FILE}`, source: efi },
-      { path: `${ESP_DEBIAN_DIR}/grub.cfg`, source: stub },
-      { path: `${ESP_DIR}/${ESP_ENV_FILE}`, source: env },
-    ]);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  await writeBootFiles(target.espDevice, target.fsUuid, target.snapshotRoot, true);
 
   const top = target.topLevelMount;
   mkdirSync(grubDir(top), { recursive: true });
@@ -167,8 +110,6 @@ function offlineSystem(top: string, snapshotsFsPath: string): System {
  * snapshot's GRUB modules (the ESP is found by the volume id recorded at install time).
  */
 export async function reinstallBootloader(system: System): Promise<void> {
-  const { withTopLevel } = await import('./topLevel.js');
-  const { hasGrubDir, readBootSettings } = await import('./settings.js');
   await withTopLevel(system, async (top) => {
     if (!hasGrubDir(top)) {
       throw new TuError('this system has no transactional-update boot loader to reinstall', {
@@ -176,20 +117,8 @@ export async function reinstallBootloader(system: System): Promise<void> {
       });
     }
     const settings = readBootSettings(top);
-    const found = settings.espUuid ? await run('blkid', ['-U', settings.espUuid], { reject: false }) : undefined;
-    const device = found?.stdout.trim();
+    const device = await findEspDevice(settings.espUuid);
     if (!device) throw new TuError(`the ESP (volume id ${settings.espUuid ?? 'unknown'}) was not found`, { hint: 'is the disk attached?' });
-    const work = scratchDir('tu-esp-');
-    try {
-      const efi = await buildEfiImage(work, settings.fsUuid, system.root);
-      const stub = join(work, 'grub.cfg');
-      writeFileSync(stub, espStub(settings.fsUuid));
-      await writeEsp(device, [
-        { path: `${ESP_BOOT_DIR}/${ESP_BOOT_FILE}`, source: efi },
-        { path: `${ESP_DEBIAN_DIR}/grub.cfg`, source: stub },
-      ]);
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+    await writeBootFiles(device, settings.fsUuid, system.root, false);
   });
 }
