@@ -17,7 +17,8 @@ export interface SnapshotRow {
   inProgress: boolean;
   failed: boolean;
   ours: boolean;
-  complete: boolean;
+  /** Root and /etc complete (evaluated on first use: listings do not need it). */
+  readonly complete: boolean;
   everBooted: boolean;
   userdata: Record<string, string>;
 }
@@ -54,7 +55,9 @@ export async function gatherOverview(system: System): Promise<Overview> {
       inProgress: r.inProgress,
       failed: r.failed,
       ours: r.ours,
-      complete: r.complete,
+      get complete() {
+        return r.complete;
+      },
       everBooted,
       userdata: r.info?.userdata ?? {},
     };

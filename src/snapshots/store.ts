@@ -83,7 +83,10 @@ export class SnapshotStore {
       ours,
       inProgress: ud[IN_PROGRESS_KEY] === 'yes',
       failed: ud[FAILED_KEY] === 'yes',
-      complete: existsSync(paths.snapshot) && existsSync(join(paths.snapshotEtc, 'passwd')) && existsSync(paths.etc),
+      // Looked at only when asked: a listing of many snapshots never needs it.
+      get complete() {
+        return existsSync(paths.snapshot) && existsSync(join(paths.snapshotEtc, 'passwd')) && existsSync(paths.etc);
+      },
     };
   }
 
