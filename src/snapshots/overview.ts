@@ -1,5 +1,5 @@
 /** The facts listings are made of: every snapshot with its markers. */
-import { run } from '../util/exec.js';
+import { accessSync, constants } from 'node:fs';
 import { formatSnapperDate } from './infoXml.js';
 import { readBootHistory, hasBooted } from './bootHistory.js';
 import { defaultSnapshot, type System } from './system.js';
@@ -29,17 +29,21 @@ export interface Overview {
   snapshots: SnapshotRow[];
 }
 
-/** Read-only subvolumes below the snapshot directory, in one btrfs call. */
-async function readOnlySnapshotNumbers(system: System): Promise<Set<number>> {
-  const { stdout, exitCode } = await run('btrfs', ['subvolume', 'list', '-r', '-o', system.store.dir], { reject: false });
-  const numbers = new Set<number>();
-  if (exitCode !== 0) return numbers;
-  for (const m of stdout.matchAll(/ path (?:.*\/)?\.snapshots\/(\d+)\/snapshot$/gm)) numbers.add(Number(m[1]));
-  return numbers;
+/**
+ * The btrfs `ro` property, without a subprocess: access(2) for writing answers EROFS on a
+ * read-only subvolume (as root, permissions never say no).
+ */
+export function isReadOnlySubvolume(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EROFS';
+  }
 }
 
 export async function gatherOverview(system: System): Promise<Overview> {
-  const [def, readOnly] = await Promise.all([defaultSnapshot(system), readOnlySnapshotNumbers(system)]);
+  const def = await defaultSnapshot(system);
   const history = readBootHistory(system.stateDir);
   const snapshots = system.store.list().map((r): SnapshotRow => {
     const everBooted = hasBooted(history, r.number) || r.number === system.booted;
@@ -48,7 +52,7 @@ export async function gatherOverview(system: System): Promise<Overview> {
       date: r.info ? formatSnapperDate(r.info.date) : null,
       description: r.info?.description ?? '',
       type: r.info?.type ?? 'unknown',
-      readOnly: readOnly.has(r.number),
+      readOnly: isReadOnlySubvolume(r.paths.snapshot),
       booted: r.number === system.booted,
       default: r.number === def,
       pending: r.number === def && r.number !== system.booted && !everBooted,
