@@ -2,24 +2,29 @@
  * Regenerate the boot menu without a full grub-mkconfig: write beside it, check it with the
  * real grub-script-check, rename into place. A menu GRUB cannot parse never replaces one it can.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { TuError } from '../errors.js';
 import { fsyncDirectory } from '../util/atomicWrite.js';
 import { run } from '../util/exec.js';
 import { log } from '../util/log.js';
-import type { System } from '../snapshots/system.js';
+import { defaultSnapshot, type System } from '../snapshots/system.js';
 import { generateMenu } from './grubMenu.js';
 import { MENU_FILE } from './layout.js';
 import { gatherMenuFacts } from './menuFacts.js';
 import { readPointer } from './pointers.js';
 import { grubDir, hasGrubDir, readBootSettings } from './settings.js';
 import { withTopLevel } from './topLevel.js';
-import { defaultSnapshot } from '../snapshots/system.js';
 
 export async function installMenu(dir: string, text: string): Promise<void> {
   const tmp = join(dir, `${MENU_FILE}.new`);
-  writeFileSync(tmp, text, { mode: 0o644 });
+  const fd = openSync(tmp, 'w', 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd); // on disk before it can replace the menu GRUB reads
+  } finally {
+    closeSync(fd);
+  }
   const check = await run('grub-script-check', [tmp], { reject: false });
   if (check.exitCode !== 0) {
     rmSync(tmp, { force: true });
