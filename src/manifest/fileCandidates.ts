@@ -35,6 +35,8 @@ export interface Candidates {
 export function collectCandidates(replay: ReplayResult, base: BaseTree): Candidates {
   const oldMap = new Map<BytePath, Entity>();
   const newMap = new Map<BytePath, Entity>();
+  // The root is in both trees; only what the stream nominates about it can differ.
+  if (replay.root.inode.origin !== null) oldMap.set('', replay.root);
   for (const node of replay.materialized) oldMap.set(node.aPath!, node);
 
   const stack: [SimNode, BytePath][] = [[replay.root, '']];

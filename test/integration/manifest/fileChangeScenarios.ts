@@ -50,6 +50,7 @@ export async function buildScenarioBase(root: string): Promise<void> {
   writeFileSync(join(root, 'swap-b'), 'B\n');
   writeFileSync(join(root, 'replaced-by-rename'), 'old\n');
   writeFileSync(join(root, 'renamer'), 'new\n');
+  await run('mknod', [join(root, 'old-dev'), 'c', '1', '5']);
   await run('setfattr', ['-n', 'user.k', '-v', 'one', join(root, 'xattr')]);
   await run('setfattr', ['-n', 'user.k', '-v', 'same', join(root, 'xattr-same')]);
   await run('setfattr', ['-n', 'user.k', '-v', 'gone', join(root, 'xattr-gone')]);
@@ -95,6 +96,12 @@ export async function mutateScenario(root: string): Promise<void> {
   renameSync(join(root, 'swap-b'), join(root, 'swap-a'));
   renameSync(join(root, 'swap-tmp'), join(root, 'swap-b'));
   renameSync(join(root, 'renamer'), join(root, 'replaced-by-rename'));
+  chmodSync(root, 0o750);
+  await run('mknod', [join(root, 'chardev'), 'c', '1', '3']);
+  await run('mknod', [join(root, 'devnode'), 'c', '1', '7']);
+  await run('mkfifo', [join(root, 'fifo')]);
+  unlinkSync(join(root, 'old-dev'));
+  await run('mknod', [join(root, 'old-dev'), 'c', '1', '8']);
 }
 
 /** A small deterministic PRNG (mulberry32). */
