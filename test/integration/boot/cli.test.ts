@@ -1,0 +1,50 @@
+/** The boot commands through commander on a real Btrfs image: what the user sees. */
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerBootCommands } from '../../../src/cli/commands/boot.js';
+import { requireMachine } from '../../support/requirements.js';
+import { makeTestSystem, NEEDS, type TestSystem } from './support.js';
+
+const skip = requireMachine(NEEDS, 'boot CLI integration test');
+
+describe.skipIf(skip)('boot commands', () => {
+  let t: TestSystem;
+  beforeAll(async () => {
+    t = await makeTestSystem();
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  async function cli(...args: string[]): Promise<string> {
+    const program = new Command('transactional-update').exitOverride();
+    registerBootCommands(program, async () => ({ system: t.system }));
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    try {
+      await program.parseAsync(['node', 'transactional-update', ...args]);
+    } finally {
+      spy.mockRestore();
+    }
+    return out.join('');
+  }
+
+  it('kargs shows the next snapshot’s command line from its /etc/kernel/cmdline', async () => {
+    expect(await cli('kargs')).toBe('console=ttyS0,115200 quiet\n');
+  });
+
+  it('kargs refuses managed arguments before anything runs', async () => {
+    await expect(cli('kargs', 'add', 'tu.snapshot=3')).rejects.toThrow('tu.snapshot is set by transactional-update on every boot entry');
+  });
+
+  it('grub.cfg on a system without our GRUB directory says so', async () => {
+    await expect(cli('grub.cfg')).rejects.toThrow('this system has no transactional-update GRUB directory');
+  });
+
+  it('etc-merge on a snapshot that has already booted does nothing', async () => {
+    expect(await cli('etc-merge')).toBe('');
+  });
+});
