@@ -10,7 +10,7 @@ import { userInfo } from 'node:os';
 import * as btrfs from '../btrfs/btrfs.js';
 import { CommandFailedError, InterruptedError, SnapshotNotFoundError, TuError } from '../errors.js';
 import { planMounts } from '../chroot/plan.js';
-import { runInChroot } from '../chroot/run.js';
+import { runInChroot, type ChrootCommand } from '../chroot/run.js';
 import { FAILED_KEY, IN_PROGRESS_KEY, MARKER_KEY } from '../snapshots/store.js';
 import { defaultSnapshot, type System } from '../snapshots/system.js';
 import { log } from '../util/log.js';
@@ -29,6 +29,8 @@ export interface TransactionStep {
   label: string;
   /** Judge the exit code (package managers have their own tables); default: 0 is success. */
   verdict?: (exitCode: number) => { ok: boolean; rebootNeeded?: boolean; message?: string };
+  /** How the step meets the terminal, when it differs from the request's. */
+  chroot?: Pick<ChrootCommand, 'interactive' | 'stdinInherit' | 'ignoreInterrupt'>;
 }
 
 export interface ShellMode {
@@ -40,6 +42,17 @@ export interface ShellMode {
  * The user's shell in the chroot; on a terminal a non-zero exit asks whether to discard the
  * snapshot (answering no keeps it: the wrapper then exits 0). $1 is "ask" on a terminal.
  */
+function shellStep(shell: ShellMode, number: number): TransactionStep {
+  return {
+    argv: ['/bin/sh', '-c', SHELL_WRAPPER, 'transactional-update-shell', shell.terminal ? 'ask' : 'no'],
+    env: { PS1: `transactional-update ${number}:\\w # ` },
+    label: 'shell',
+    // On a terminal the discard question comes from inside the chroot: the shell's process
+    // group holds the terminal, and ours may no longer read it once the shell has exited.
+    chroot: { interactive: shell.terminal, stdinInherit: true, ignoreInterrupt: shell.terminal },
+  };
+}
+
 const SHELL_WRAPPER = [
   'if command -v bash >/dev/null 2>&1; then bash; else /bin/sh; fi',
   'rc=$?',
@@ -125,47 +138,27 @@ export async function runTransaction(system: System, request: TransactionRequest
 
     let rebootNeeded = false;
     const messages: string[] = [];
-    if (request.shell) {
-      // On a terminal the question comes from inside the chroot: the shell's process group
-      // holds the terminal, and ours may no longer read it once the shell has exited.
+    const steps = request.shell ? [shellStep(request.shell, number)] : request.steps;
+    for (const step of steps) {
+      signals.throwIfInterrupted();
+      log.step(`snapshot ${number}: ${step.label}`);
       const { exitCode, interruptedBy } = await runInChroot(paths.snapshot, plan, {
-        argv: ['/bin/sh', '-c', SHELL_WRAPPER, 'transactional-update-shell', request.shell.terminal ? 'ask' : 'no'],
-        env: { PS1: `transactional-update ${number}:\\w # ` },
-        interactive: request.shell.terminal,
-        stdinInherit: true,
-        ignoreInterrupt: request.shell.terminal,
+        argv: step.argv,
+        env: step.env ?? {},
+        interactive: request.interactive,
+        ...(step.chroot ?? {}),
         output: request.output,
       });
       if (interruptedBy) throw new InterruptedError(interruptedBy);
-      if (exitCode !== 0) {
-        throw new CommandFailedError(
-          `the shell exited with ${exitCode}; ${request.keep ? `snapshot ${number} kept, marked failed` : `snapshot ${number} was discarded`}`,
-          exitCode,
-          { exitCode },
-        );
-      }
-    } else {
-      for (const step of request.steps) {
-        signals.throwIfInterrupted();
-        log.step(`snapshot ${number}: ${step.label}`);
-        const { exitCode, interruptedBy } = await runInChroot(paths.snapshot, plan, {
-          argv: step.argv,
-          env: step.env ?? {},
-          interactive: request.interactive,
-          output: request.output,
+      const verdict = step.verdict ? step.verdict(exitCode) : { ok: exitCode === 0 };
+      if (verdict.message) messages.push(verdict.message);
+      if (!verdict.ok) {
+        const outcome = request.keep ? `snapshot ${number} kept, marked failed` : 'nothing was changed';
+        throw new CommandFailedError(`${step.label} failed (exit ${exitCode}); ${outcome}`, exitCode, {
+          exitCode: request.propagateExitCode || request.shell ? exitCode : 1,
         });
-        if (interruptedBy) throw new InterruptedError(interruptedBy);
-        const verdict = step.verdict ? step.verdict(exitCode) : { ok: exitCode === 0 };
-        if (verdict.message) messages.push(verdict.message);
-        if (!verdict.ok) {
-          throw new CommandFailedError(
-            `${step.label} failed (exit ${exitCode})${request.keep ? `; snapshot ${number} kept, marked failed` : '; nothing was changed'}`,
-            exitCode,
-            { exitCode: request.propagateExitCode ? exitCode : 1 },
-          );
-        }
-        rebootNeeded ||= verdict.rebootNeeded ?? false;
       }
+      rebootNeeded ||= verdict.rebootNeeded ?? false;
     }
     signals.throwIfInterrupted();
     supplements.removeAll();
