@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TuError } from '../errors.js';
+import type { BootableHooks } from '../image/create.js';
 import { SnapshotStore } from '../snapshots/store.js';
 import type { System } from '../snapshots/system.js';
 import { KERNEL_CMDLINE_FILE } from './cmdline.js';
@@ -34,17 +35,8 @@ export const BOOTABLE_INCLUDES: string[] = [
   'grub-efi-amd64-bin',
 ];
 
-export interface BootableImageTarget {
-  espDevice: string;
-  btrfsDevice: string;
-  /** The Btrfs top level (subvolid=5) mounted here. */
-  topLevelMount: string;
-  /** "@/.snapshots" */
-  snapshotsFsPath: string;
-  firstSnapshot: number;
-  snapshotRoot: string;
-  fsUuid: string;
-  label: string;
+/** What image create hands over (its BootableHooks.install target), plus options of ours. */
+export type BootableImageTarget = Parameters<BootableHooks['install']>[0] & {
   /** GRUB on the serial console too (VMs, servers with SOL). Default: true, as Debian's cloud images. */
   serialConsole?: boolean;
   /**
@@ -56,7 +48,7 @@ export interface BootableImageTarget {
   bootAttempts?: number;
   /** Menu timeout in seconds. Default: 5. */
   timeout?: number;
-}
+};
 
 export const DEFAULT_KERNEL_ARGS = ['console=tty0', 'console=ttyS0,115200'];
 
