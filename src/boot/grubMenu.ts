@@ -54,9 +54,13 @@ export function managedArguments(fsUuid: string, snapshotsFsPath: string, number
   return args;
 }
 
+/** The snapshot's own arguments, read-only unless it says otherwise (the root is a read-only snapshot). */
+function ownArguments(args: readonly string[]): string[] {
+  return args.includes('rw') || args.includes('ro') ? [...args] : ['ro', ...args];
+}
+
 function kernelArgs(facts: MenuFacts, s: MenuSnapshot, fallback: boolean): string {
-  const own = s.args.includes('rw') || s.args.includes('ro') ? s.args : ['ro', ...s.args];
-  return [...managedArguments(facts.fsUuid, facts.snapshotsFsPath, s.number, fallback), ...own].map(grubWord).join(' ');
+  return [...managedArguments(facts.fsUuid, facts.snapshotsFsPath, s.number, fallback), ...ownArguments(s.args)].map(grubWord).join(' ');
 }
 
 function entry(facts: MenuFacts, s: MenuSnapshot, options: { id?: string; fallback?: boolean; titleSuffix?: string; indent: string }): string[] {
@@ -145,7 +149,7 @@ export function generateMenu(facts: MenuFacts): string {
     first = false;
   }
   const generic = managedArguments(facts.fsUuid, facts.snapshotsFsPath, '${next_snapshot}', false).map((a) => `"${a}"`);
-  const genericArgs = [...generic, ...(next?.args.length ? next.args.map(grubWord) : ['ro'])].join(' ');
+  const genericArgs = [...generic, ...ownArguments(next?.args ?? []).map(grubWord)].join(' ');
   const base = `/${facts.snapshotsFsPath}/\${next_snapshot}/snapshot`;
   lines.push(
     first ? 'if true; then' : 'else',

@@ -2,7 +2,8 @@
  * `health-check`: gather facts, run the checks, decide (healthDecision.ts), act, and write
  * <stateDir>/health.json for status and the fleet engine.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { resolveSettings } from '../config/settings.js';
 import { readInstalledPackages } from '../pkg/installed.js';
@@ -28,8 +29,6 @@ import {
   type HealthResult,
 } from './state.js';
 import { withTopLevel } from './topLevel.js';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 
 export interface HealthCheckOptions {
   /** The kernel command line (default: /proc/cmdline). */
