@@ -2,7 +2,7 @@
  * Reads of one entry in a snapshot tree by its relative BytePath: lstat, readlink, listing,
  * content comparison. Paths go to the kernel as bytes, so no name is ever re-encoded.
  */
-import { closeSync, lstat, lstatSync, openSync, readSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import type { BytePath } from './fileTree.js';
 import { fileTypeFromMode } from './fileTree.js';
 import type { FileType } from './types.js';
@@ -91,37 +91,21 @@ function readFully(fd: number, buf: Buffer, want: number, position: number): num
 }
 
 /**
- * lstat results of two trees, fetched ahead on libuv's thread pool while the send stream is
- * still arriving (both snapshots are read-only, so a result never goes stale).
+ * lstat results of two trees, taken while the send stream is still arriving: the stream is
+ * the slow side, so the time is free then (both snapshots are read-only, so a result never
+ * goes stale). Synchronous on purpose: queueing many small lstat calls on libuv's thread pool
+ * costs the main thread more than making them.
  */
 export class StatCache {
-  private readonly cache = new Map<string, Stats | null>();
-  private pending = 0;
-  private drained: (() => void) | undefined;
+  private readonly cache = new Map<string, Stats | undefined>();
 
   prefetch(root: string, rel: BytePath): void {
     const key = `${root}\0${rel}`;
-    if (this.cache.has(key)) return;
-    this.cache.set(key, null);
-    this.pending++;
-    lstat(absoluteBytes(root, rel), (error, stats) => {
-      if (!error) this.cache.set(key, stats);
-      else this.cache.delete(key);
-      if (--this.pending === 0) this.drained?.();
-    });
-  }
-
-  /** Wait for every prefetch to land. */
-  async settle(): Promise<void> {
-    if (this.pending === 0) return;
-    await new Promise<void>((resolve) => {
-      this.drained = resolve;
-    });
-    this.drained = undefined;
+    if (!this.cache.has(key)) this.cache.set(key, lstatRel(root, rel));
   }
 
   lstat(root: string, rel: BytePath): Stats | undefined {
-    const hit = this.cache.get(`${root}\0${rel}`);
-    return hit ?? lstatRel(root, rel);
+    const key = `${root}\0${rel}`;
+    return this.cache.has(key) ? this.cache.get(key) : lstatRel(root, rel);
   }
 }

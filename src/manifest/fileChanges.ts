@@ -30,7 +30,6 @@ export async function computeFileChanges(base: string, next: string, options: Fi
     },
   });
   for await (const command of sendStream(next, base, options.send)) replay.apply(command);
-  await stats.settle();
   return judgeReplay(replay.finish(), base, next, options.mountPrefix, stats);
 }
 
