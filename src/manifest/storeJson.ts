@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { TuError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { readTextIfExists } from '../util/files.js';
 import type { Manifest } from './types.js';
 import { ManifestInvalidError, validateManifest } from './validate.js';
 
@@ -26,14 +27,8 @@ export function writeManifest(store: ManifestLocator, manifest: Manifest): void 
 /** The manifest of snapshot N, undefined when it has none; TuError when it is unreadable or invalid. */
 export function readManifest(store: ManifestLocator, number: number): Manifest | undefined {
   const path = store.paths(number).manifest;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new TuError(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  return parseManifest(text, path, number);
+  const text = readTextIfExists(path);
+  return text === undefined ? undefined : parseManifest(text, path, number);
 }
 
 export function parseManifest(text: string, path: string, number: number): Manifest {

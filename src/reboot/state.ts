@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TuError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { parseJsonObject } from '../util/files.js';
 import { escapeControl } from '../util/escape.js';
 import { isRebootLevel, maxLevel, type RebootLevel } from './level.js';
 
@@ -62,14 +63,8 @@ export function readPendingReboot(stateDir: string): PendingReboot | undefined {
 }
 
 export function parseRecord(text: string): PendingReboot | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof data !== 'object' || data === null) return undefined;
-  const r = data as Record<string, unknown>;
+  const r = parseJsonObject(text);
+  if (!r) return undefined;
   if (!Number.isInteger(r.snapshot) || typeof r.level !== 'string' || !isRebootLevel(r.level) || typeof r.recordedAt !== 'string') {
     return undefined;
   }

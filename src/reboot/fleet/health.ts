@@ -6,6 +6,7 @@
  * at: when the check ran. A slot is given back only after a passing check newer than the
  * moment the slot was taken, so a verdict left over from the previous boot never counts.
  */
+import { readTextIfExists } from '../../util/files.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TuError } from '../../errors.js';
@@ -41,14 +42,8 @@ export function parseHealth(text: string, path: string): HealthRecord {
 /** The recorded verdict, or undefined when no check has run yet. */
 export function readHealth(stateDir: string): HealthRecord | undefined {
   const path = healthPath(stateDir);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new TuError(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  return parseHealth(text, path);
+  const text = readTextIfExists(path);
+  return text === undefined ? undefined : parseHealth(text, path);
 }
 
 function badHealth(path: string, why: string): TuError {

@@ -3,6 +3,7 @@
  * token tells two machines sharing one id apart), since when, which snapshot it reboots
  * into, and its deadline. Written in the same etcd transaction as the semaphore.
  */
+import { parseJsonObject } from '../../util/files.js';
 
 export interface HolderDetails {
   id: string;
@@ -27,14 +28,8 @@ export function serializeHolder(holder: HolderDetails): string {
 
 /** Parse a holder record; undefined when it is not one of ours (it is then ignored). */
 export function parseHolder(text: string): HolderDetails | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof data !== 'object' || data === null) return undefined;
-  const r = data as Record<string, unknown>;
+  const r = parseJsonObject(text);
+  if (!r) return undefined;
   if (typeof r.id !== 'string' || typeof r.token !== 'string' || typeof r.since !== 'string') return undefined;
   const snapshot = typeof r.snapshot === 'number' && Number.isSafeInteger(r.snapshot) ? r.snapshot : null;
   const deadline = typeof r.deadline === 'string' ? r.deadline : null;
