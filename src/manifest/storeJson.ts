@@ -3,7 +3,6 @@
  * atomically (temp file, fsync, rename, directory fsync) so a crash leaves the old file or the
  * new one; read back through validation.
  */
-import { readFileSync } from 'node:fs';
 import { TuError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { readTextIfExists } from '../util/files.js';

@@ -7,7 +7,6 @@
  * moment the slot was taken, so a verdict left over from the previous boot never counts.
  */
 import { readTextIfExists } from '../../util/files.js';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TuError } from '../../errors.js';
 
