@@ -118,6 +118,7 @@ async function findHardLinks(
     if (!st || st.nlink < 2) continue;
     for (const other of await resolveInodePaths(next, st.ino)) {
       if (newMap.has(other) || oldMap.has(other)) continue;
+      if (stats.lstat(next, other)?.ino !== st.ino) continue;
       newMap.set(other, entity);
       checks.push({ rel: other, same: undefined });
     }

@@ -4,8 +4,9 @@ import { TuError } from '../../errors.js';
 
 /**
  * Paths of inode `ino` in the subvolume mounted at (or reached through) `subvol`, relative to
- * it, as latin1 byte strings (the names are raw bytes; one path per line, so a name holding a
- * newline cannot be told apart — those lines are dropped when they do not resolve).
+ * it, as latin1 byte strings (the names are raw bytes). btrfs prints one path per line, so a
+ * name holding a newline spans lines: a line that does not start with the subvolume's path
+ * continues the one before. Callers that must be sure check each path's inode.
  */
 export async function resolveInodePaths(subvol: string, ino: number): Promise<string[]> {
   const result = await spawn('btrfs', ['inspect-internal', 'inode-resolve', String(ino), subvol], {
@@ -22,9 +23,13 @@ export async function resolveInodePaths(subvol: string, ino: number): Promise<st
 
 export function parseInodeResolve(stdout: Buffer, subvol: string): string[] {
   const prefix = Buffer.from(`${subvol.endsWith('/') ? subvol.slice(0, -1) : subvol}/`, 'utf8').toString('latin1');
-  return stdout
-    .toString('latin1')
-    .split('\n')
-    .filter((line) => line.startsWith(prefix))
-    .map((line) => line.slice(prefix.length));
+  let text = stdout.toString('latin1');
+  if (text.endsWith('\n')) text = text.slice(0, -1);
+  if (text === '') return [];
+  const paths: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith(prefix) || paths.length === 0) paths.push(line);
+    else paths[paths.length - 1] += `\n${line}`;
+  }
+  return paths.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
 }

@@ -37,3 +37,11 @@ describe('parseInodeResolve', () => {
     expect(parseInodeResolve(out, '/snap/')).toEqual(['hard1', 'hard2', 'hard-new', 'links/hard3']);
   });
 });
+
+describe('parseInodeResolve with names that hold newlines', () => {
+  it('joins the lines of one path again', () => {
+    const out = Buffer.from('/snap/a\nb/c\n/snap/plain\n/snap/ends\n\n/snap/x\xff\n', 'latin1');
+    expect(parseInodeResolve(out, '/snap')).toEqual(['a\nb/c', 'plain', 'ends\n', 'x\xff']);
+    expect(parseInodeResolve(Buffer.alloc(0), '/snap')).toEqual([]);
+  });
+});
