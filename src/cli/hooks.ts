@@ -2,7 +2,7 @@
  * The transaction hooks the CLI composes: manifest (src/manifest), boot loader (src/boot),
  * reboot level (src/reboot). The engine knows none of these modules.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chrootBootStubs, handleBootRequests, isBadPackageSet, refreshBootMenu, repairPointers, setNextBoot } from '../boot/index.js';
 import { TuError } from '../errors.js';
@@ -44,7 +44,6 @@ export function transactionHooks(ctx: CliContext, options: HookOptions = {}): Tr
       );
     },
     chrootStubs(_snapshotRoot, supplements, stubDir) {
-      mkdirSync(stubDir, { recursive: true });
       return chrootBootStubs(REQUEST_DIR_INSIDE).map((stub, i) => {
         const source = join(stubDir, `stub-${i}`);
         writeFileSync(source, stub.content, { mode: stub.mode });

@@ -38,6 +38,8 @@ export function gatherChrootFacts(options: {
   systemRoot: string;
   snapshotRoot: string;
   binds: ChrootFacts['binds'];
+  /** The resolv.conf to offer inside (a copy of the host's: writes must not reach the host). */
+  resolvSource?: string;
 }): ChrootFacts {
   const inherited = currentMountPoints();
   const mountPoints = new Set(inherited);
@@ -47,7 +49,7 @@ export function gatherChrootFacts(options: {
     sharedMounts: sharedMountsOf(options.systemRoot, options.snapshotRoot, mountPoints),
     ...(mountPoints.has(bootEfi) && existsSync(join(options.snapshotRoot, 'boot/efi')) ? { bootEfi } : {}),
     binds: options.binds,
-    resolv: resolvFacts(options.snapshotRoot),
+    resolv: options.resolvSource ? resolvFacts(options.snapshotRoot, options.resolvSource) : { kind: 'none' },
     inherited,
   };
 }

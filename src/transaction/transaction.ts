@@ -4,7 +4,7 @@
  * (read-only, manifest, next boot). Whatever fails, the new snapshot is discarded (or kept,
  * read-only and marked failed, with --keep) in exactly one place: `abandon`.
  */
-import { existsSync, mkdtempSync, rmSync, rmdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import * as btrfs from '../btrfs/btrfs.js';
@@ -121,12 +121,20 @@ export async function runTransaction(system: System, request: TransactionRequest
     await cloneBase(system, base, number);
     signals.throwIfInterrupted();
 
-    supplements.add('/usr/sbin/policy-rc.d', POLICY_RC_D, 0o755);
+    // Ours replaces whatever policy-rc.d the snapshot has: a permissive one of the system's
+    // own must not let services start inside a transaction. It is put back afterwards.
+    supplements.place('/usr/sbin/policy-rc.d', POLICY_RC_D, 0o755);
     supplements.add('/etc/resolv.conf', '', 0o644);
-    const stubBinds = hooks.chrootStubs?.(paths.snapshot, supplements, `${requestDir}.stubs`) ?? [];
+    const stubDir = `${requestDir}.stubs`;
+    mkdirSync(stubDir, { recursive: true });
+    const stubBinds = hooks.chrootStubs?.(paths.snapshot, supplements, stubDir) ?? [];
+    // A copy of the host's resolv.conf: writes inside must not reach the host.
+    const resolvSource = existsSync('/etc/resolv.conf') ? join(stubDir, 'resolv.conf') : undefined;
+    if (resolvSource) copyFileSync('/etc/resolv.conf', resolvSource);
     const facts = gatherChrootFacts({
       systemRoot: system.root,
       snapshotRoot: paths.snapshot,
+      ...(resolvSource ? { resolvSource } : {}),
       binds: [
         { source: requestDir, inside: '/run/transactional-update', underRun: true },
         ...(request.runBinds ?? []).map((b) => ({ ...b, underRun: true })),
@@ -161,7 +169,7 @@ export async function runTransaction(system: System, request: TransactionRequest
       rebootNeeded ||= verdict.rebootNeeded ?? false;
     }
     signals.throwIfInterrupted();
-    supplements.removeAll();
+    supplements.restoreAll();
     await verifyNothingMounted(paths.snapshot);
     const sharedWrites = await sharedWritesSince(writeMarks, system.root);
 
@@ -195,7 +203,7 @@ export async function runTransaction(system: System, request: TransactionRequest
     closed = true;
     return { status: 'committed', number, base, rebootNeeded, messages };
   } catch (error) {
-    supplements.removeAll();
+    supplements.restoreAll();
     await abandon(system, number, request.keep, error);
     closed = true;
     throw signals.signal && !(error instanceof InterruptedError) ? new InterruptedError(signals.signal) : error;

@@ -40,14 +40,19 @@ describe.skipIf(skip)('package transactions on a managed image', () => {
       expect(unknown.exitCode).toBe(1);
       expect(snapshotNumbers(sys.root)).toEqual([1, 2]);
 
-      const daemon = await sys.tu(['pkg', 'install', 'tu-daemon']);
+      // The system's own policy-rc.d would allow starting services (as some images ship):
+      // the transaction's must win inside the chroot, and the system's must be back after.
+      const permissive = await sys.tu(['-c', 'run', 'sh', '-c', 'printf "#!/bin/sh\\nexit 0\\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d']);
+      expect(permissive.exitCode, permissive.stderr).toBe(0);
+      const daemon = await sys.tu(['-c', 'pkg', 'install', 'tu-daemon']);
       expect(daemon.exitCode, daemon.stderr).toBe(0);
       const daemonNumber = snapshotNumbers(sys.root).at(-1)!;
-      expect(snapshotNumbers(sys.root)).toEqual([1, 2, daemonNumber]);
+      expect(snapshotNumbers(sys.root)).toEqual([1, 2, daemonNumber - 1, daemonNumber]);
       const three = join(snapshotDir(sys.root, daemonNumber), 'snapshot');
       expect(dpkgInstalled(three).has('tu-daemon')).toBe(true);
       // Started, it would leave this marker in the shared /var.
       expect(exists(join(sys.root, 'var/lib/tu-daemon/started'))).toBe(false);
+      expect(readFileSync(join(three, 'usr/sbin/policy-rc.d'), 'utf8')).toBe('#!/bin/sh\nexit 0\n');
 
       const bad = await sys.tu(['pkg', 'install', '--', '-rf']);
       expect(bad.exitCode).toBe(2);
@@ -76,7 +81,7 @@ describe.skipIf(skip)('package transactions on a managed image', () => {
 
       const list = await sys.tu(['list', '--json']);
       const rows = JSON.parse(list.stdout) as Array<{ number: number; default: boolean; booted: boolean; readOnly: boolean }>;
-      expect(rows.map((r) => r.number)).toEqual([1, 2, daemonNumber]);
+      expect(rows.map((r) => r.number)).toEqual([1, 2, daemonNumber - 1, daemonNumber]);
       expect(rows.find((r) => r.default)?.number).toBe(1);
       expect(rows.find((r) => r.booted)?.number).toBe(1);
       expect(rows.every((r) => r.readOnly)).toBe(true);
