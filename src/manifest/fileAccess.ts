@@ -13,8 +13,14 @@ export function absoluteBytes(root: string, rel: BytePath): Buffer {
   return rel === '' ? base : Buffer.concat([base, Buffer.from(`/${rel}`, 'latin1')]);
 }
 
+/** lstat, or undefined when nothing is there (also when a component above is not a directory). */
 export function lstatRel(root: string, rel: BytePath): Stats | undefined {
-  return lstatSync(absoluteBytes(root, rel), { throwIfNoEntry: false });
+  try {
+    return lstatSync(absoluteBytes(root, rel), { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
 }
 
 export function typeOfStats(stats: Stats): FileType | undefined {

@@ -4,14 +4,13 @@
  * `btrfs send --no-data -p base next` nominates, confirmed against the trees where the
  * stream alone cannot tell. Cost follows the size of the change, not of the file system.
  */
-import type { Stats } from 'node:fs';
 import { sendStream, type SendOptions } from '../btrfs/send.js';
 import { resolveInodePaths } from '../btrfs/sendStream/inodePaths.js';
-import { StatCache, contentDiffers, listDirectory, lstatRel, readlinkRel, typeOfStats } from './fileAccess.js';
+import { StatCache, listDirectory, lstatRel, typeOfStats } from './fileAccess.js';
+import { confirm, type Check } from './fileConfirm.js';
 import { collectCandidates, fromOf, identityOf, isNode, knownType, type Entity } from './fileCandidates.js';
-import { classifyPath, compareRel, type EntryFacts, type PathFacts } from './fileClassify.js';
+import { classifyPath, compareRel, type PathFacts } from './fileClassify.js';
 import { StreamReplay, type BytePath, type ReplayResult, type SimInode } from './fileTree.js';
-import { diffXattrs, readXattrs } from './fileXattrs.js';
 import type { FileChange, FileType } from './types.js';
 
 export interface FileChangesOptions {
@@ -38,12 +37,6 @@ export async function hasFileChanges(base: string, next: string, options: FileCh
   return (await computeFileChanges(base, next, options)).length > 0;
 }
 
-/** A path in both trees that needs a look: what to compare there. */
-interface Check {
-  rel: BytePath;
-  /** The same inode at the same place: only what the stream nominated can differ. */
-  same: SimInode | undefined;
-}
 
 export async function judgeReplay(
   replay: ReplayResult,
@@ -145,65 +138,5 @@ class ListingTypes {
       this.listings.set(dir, listing);
     }
     return listing.has(rel.slice(slash + 1)) ? listing.get(rel.slice(slash + 1)) : typeAt(this.root, rel);
-  }
-}
-
-async function confirm(checks: Check[], base: string, next: string, stats: StatCache): Promise<{ facts: PathFacts[] }> {
-  const out: PathFacts[] = [];
-  const needXattrs: { rel: BytePath; index: number }[] = [];
-  for (const check of checks) {
-    const a = stats.lstat(base, check.rel);
-    const b = stats.lstat(next, check.rel);
-    if (!a || !b) {
-      // The trees disagree with the stream; trust the trees.
-      if (a) out.push({ rel: check.rel, kind: 'deleted', oldType: typeOfStats(a) });
-      if (b) out.push({ rel: check.rel, kind: 'created', newType: typeOfStats(b), from: undefined });
-      continue;
-    }
-    const oldFacts = entryFacts(a);
-    const newFacts = entryFacts(b);
-    let content = false;
-    if (oldFacts.type === newFacts.type) {
-      if (check.same) {
-        if (check.same.content && oldFacts.type === 'file') {
-          content = a.size !== b.size || contentDiffers(base, next, check.rel, b.size, check.same.ranges);
-        }
-      } else {
-        content = contentDiffersInFull(base, next, check.rel, a, b, oldFacts.type);
-      }
-    }
-    const wantXattrs = check.same ? check.same.xattrNames.size > 0 : oldFacts.type === newFacts.type;
-    const facts: PathFacts = { rel: check.rel, kind: 'both', old: oldFacts, new: newFacts, content, acl: false, xattrs: false };
-    if (wantXattrs) needXattrs.push({ rel: check.rel, index: out.length });
-    out.push(facts);
-  }
-  if (needXattrs.length > 0) {
-    const rels = needXattrs.map((n) => n.rel);
-    const [xa, xb] = await Promise.all([readXattrs(base, rels), readXattrs(next, rels)]);
-    for (const { rel, index } of needXattrs) {
-      const diff = diffXattrs(xa.get(rel), xb.get(rel));
-      const f = out[index] as Extract<PathFacts, { kind: 'both' }>;
-      f.acl = diff.acl;
-      f.xattrs = diff.xattrs;
-    }
-  }
-  return { facts: out };
-}
-
-function entryFacts(st: Stats): EntryFacts {
-  return { type: typeOfStats(st), mode: st.mode, uid: st.uid, gid: st.gid };
-}
-
-function contentDiffersInFull(base: string, next: string, rel: BytePath, a: Stats, b: Stats, type: EntryFacts['type']): boolean {
-  switch (type) {
-    case 'file':
-      return a.size !== b.size || contentDiffers(base, next, rel, b.size, null);
-    case 'symlink':
-      return readlinkRel(base, rel) !== readlinkRel(next, rel);
-    case 'char-device':
-    case 'block-device':
-      return a.rdev !== b.rdev;
-    default:
-      return false;
   }
 }

@@ -124,13 +124,13 @@ describe.skipIf(skip)('computeFileChanges on real Btrfs snapshots', () => {
     it(`agrees with the full comparison after random changes (seed ${seed}, three rounds)`, async () => {
       let pair = await makeSnapshotPair(
         fs.mountPoint,
-        (root) => mutateRandomly(root, seed * 1000, 60),
-        (root) => mutateRandomly(root, seed * 1000 + 1, 40),
+        (root) => mutateRandomly(root, seed * 1000, 100),
+        (root) => mutateRandomly(root, seed * 1000 + 1, 80),
       );
       for (let round = 0; round < 3; round++) {
         const computed = await computeFileChanges(pair.base, pair.next, { mountPrefix: '/' });
         expect(fromComputed(computed).sort(), `seed ${seed} round ${round}`).toEqual(await truthLines(pair));
-        pair = await advance(fs.mountPoint, pair, (root) => mutateRandomly(root, seed * 1000 + 2 + round, 40));
+        pair = await advance(fs.mountPoint, pair, (root) => mutateRandomly(root, seed * 1000 + 2 + round, 80));
       }
     });
   }
