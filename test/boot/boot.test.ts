@@ -5,16 +5,17 @@
  *  1. A new default (2) whose health check fails: the guest records its bad package set, makes
  *     the known-good snapshot (1) the next boot in both pointers and reboots once.
  *  2. The next boot stays on 1, which passes.
- *  3. A healthy new default (3) is kept and becomes known-good.
+ *  3. A healthy new default (3) is kept and becomes known-good; /etc edits made on the running
+ *     snapshot 1 after 3 was taken are merged at boot (a conflict keeps 3's version).
  *  4. A new default (4) that cannot boot at all uses its one attempt (BOOT_ATTEMPTS=1) …
  *  5. … and GRUB boots the known-good snapshot with tu.fallback=1, whose health check rolls
  *     the pointers back and records 4's package set.
  * What booted is read from the serial log (kernel command line, probe unit).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootableImageHooks, installBootloader, refreshBootMenu, setNextBoot, type BootableImageTarget } from '../../src/boot/index.js';
+import { bootableImageHooks, installBootloader, readEtcMergeReport, refreshBootMenu, setNextBoot, type BootableImageTarget } from '../../src/boot/index.js';
 import { readGrubEnv } from '../../src/boot/grubEnv.js';
 import { readBootCounter } from '../../src/boot/counter.js';
 import { readBootSettings } from '../../src/boot/settings.js';
@@ -118,20 +119,33 @@ describe.skipIf(skip)('booting snapshots under QEMU', () => {
     expect(JSON.parse(probe!.health)).toMatchObject({ snapshot: 1, status: 'pass', fallback: false });
   });
 
-  it('keeps a healthy new default and makes it known-good', async () => {
+  it('keeps a healthy new default, makes it known-good and merges late /etc edits at boot', async () => {
     await withImage(async (img) => {
       const n = await makeSnapshot(img.system, 1, 'healthy change', (root) => writeFileSync(join(root, 'etc/tu-boot-test'), 'snapshot 3\n'));
       expect(n).toBe(3);
       await setNextBoot(img.system, 3);
       await refreshBootMenu(img.system);
+      // Edits on the running system (snapshot 1) after snapshot 3 was taken.
+      const running = img.system.store.paths(1).snapshotEtc;
+      writeFileSync(join(running, 'tu-late-edit'), 'made after snapshot 3\n');
+      writeFileSync(join(running, 'tu-boot-test'), 'edited on snapshot 1\n');
     });
     const run = await boot();
     const probe = probeReport(run.log);
     expect(probe?.cmdline).toContain('tu.snapshot=3');
     expect(probe?.etc).toBe('snapshot 3');
+    expect(probe?.late).toBe('made after snapshot 3');
     expect(JSON.parse(probe!.health)).toMatchObject({ snapshot: 3, status: 'pass' });
     await withImage(async (img) => {
       expect(knownGoodList(img.system.stateDir).at(-1)).toBe(3);
+      expect(readEtcMergeReport(img.system)).toMatchObject({
+        snapshot: 3,
+        from: 1,
+        merged: ['/etc/tu-late-edit'],
+        conflicts: [{ path: '/etc/tu-boot-test', runningCopy: '/etc/tu-boot-test.tu-running' }],
+      });
+      const etc3 = img.system.store.paths(3).snapshotEtc;
+      expect(readFileSync(join(etc3, 'tu-boot-test.tu-running'), 'utf8')).toBe('edited on snapshot 1\n');
       expect(await readBootCounter(img.system, readBootSettings(img.top))).toBeUndefined();
       expect(await pointer(img)).toBe(3);
     });

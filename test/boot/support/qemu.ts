@@ -41,10 +41,10 @@ export async function bootOnce(options: { disk: string; vars: string; logFile: s
 }
 
 /** The probe's report, or undefined when the guest did not get that far. */
-export function probeReport(log: string): { cmdline: string; root: string; health: string; etc: string } | undefined {
+export function probeReport(log: string): { cmdline: string; root: string; health: string; etc: string; late: string } | undefined {
   if (!log.includes('TU-PROBE-DONE')) return undefined;
   const field = (name: string) => new RegExp(`TU-PROBE ${name}: (.*)`).exec(log)?.[1]?.trim() ?? '';
-  return { cmdline: field('cmdline'), root: field('root'), health: field('health'), etc: field('etc') };
+  return { cmdline: field('cmdline'), root: field('root'), health: field('health'), etc: field('etc'), late: field('late') };
 }
 
 /** The kernel command line the guest booted with, from the kernel's own log line. */
