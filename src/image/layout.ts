@@ -51,6 +51,8 @@ export function fstabText(options: { uuid: string; espUuid?: string }): string {
     `UUID=${options.uuid} / btrfs defaults 0 0`,
     `UUID=${options.uuid} /.snapshots btrfs subvol=/${SNAPSHOTS_SUBVOLUME} 0 0`,
     ...SHARED_SUBVOLUMES.map((name) => `UUID=${options.uuid} /${name} btrfs subvol=/@/${name} 0 0`),
+    // The root is a read-only snapshot: /tmp must be a file system of its own.
+    'tmpfs /tmp tmpfs defaults,nosuid,nodev 0 0',
   ];
   if (options.espUuid) lines.push(`UUID=${options.espUuid} /boot/efi vfat umask=0077 0 2`);
   return `${lines.join('\n')}\n`;

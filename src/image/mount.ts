@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TuError, UsageError } from '../errors.js';
 import { run } from '../util/exec.js';
+import { log } from '../util/log.js';
 import { parseFstab } from './layout.js';
 import { attachLoop, attachPartitions, detachLoop, fileSystemUuid, readPartitions } from './loop.js';
 
@@ -37,7 +38,11 @@ export async function mountImage(file: string, dirArg: string): Promise<MountedI
       const device = entry.spec === `UUID=${uuid}` ? btrfsDevice : espUuid && entry.spec === `UUID=${espUuid}` ? espDevice : undefined;
       if (!device) continue;
       const options = entry.options.split(',').filter((o) => o !== 'defaults' && o !== 'nofail');
-      await run('mount', ['-t', entry.fstype, ...(options.length ? ['-o', options.join(',')] : []), device, join(dir, entry.target)]);
+      const mounted = await run('mount', ['-t', entry.fstype, ...(options.length ? ['-o', options.join(',')] : []), device, join(dir, entry.target)], {
+        reject: device !== espDevice,
+      });
+      // Some kernels have no vfat: the ESP stays unmounted (the boot code reaches it with mtools).
+      if (mounted.exitCode !== 0) log.warn(`could not mount the ESP at ${join(dir, entry.target)}: ${mounted.stderr.trim()}`);
     }
   } catch (error) {
     await unmountTree(dir);

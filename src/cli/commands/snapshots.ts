@@ -12,6 +12,7 @@ import type { CliContext } from '../context.js';
 import { askYesNo } from '../prompt.js';
 import { listingHooks, type ListingHooks } from '../listingHooks.js';
 import { renderTable } from '../table.js';
+import { lastKnownGood } from '../../boot/index.js';
 import { systemSettings } from '../settings.js';
 
 export function registerSnapshotCommands(program: Command, ctx: () => CliContext): void {
@@ -197,7 +198,8 @@ async function cleanupCommand(ctx: CliContext, opts: { dryRun?: boolean; limit?:
   using _lock = acquireLock(system.stateDir);
   const overview = await gatherOverview(system);
   const lastBooted = lastBootedOtherThan(readBootHistory(system.stateDir), system.booted, (n) => system.store.has(n));
-  const plan = planCleanup(overview, { keep, lastBooted });
+  const knownGood = lastKnownGood(system.stateDir, (n) => system.store.has(n));
+  const plan = planCleanup(overview, { keep, lastBooted, knownGood });
   const all = [...plan.leftovers, ...plan.beyondLimit];
   if (ctx.options.json) ctx.print(JSON.stringify({ ...plan, dryRun: Boolean(opts.dryRun) }));
   if (opts.dryRun) {

@@ -15,7 +15,7 @@ describe('managed system layout', () => {
   it('fstab mounts every shared subvolume and /.snapshots, and reads back', () => {
     const text = fstabText({ uuid: 'abc', espUuid: 'ESP1' });
     const entries = parseFstab(text);
-    expect(entries.map((e) => e.target)).toEqual(['/', '/.snapshots', '/var', '/home', '/root', '/srv', '/opt', '/usr/local', '/boot/efi']);
+    expect(entries.map((e) => e.target)).toEqual(['/', '/.snapshots', '/var', '/home', '/root', '/srv', '/opt', '/usr/local', '/tmp', '/boot/efi']);
     expect(entries.find((e) => e.target === '/var')?.options).toBe('subvol=/@/var');
     expect(parseFstab('UUID=x /mnt/a\\040b ext4 defaults 0 0')[0]?.target).toBe('/mnt/a b');
   });

@@ -22,6 +22,10 @@ describe('cleanup plan', () => {
     expect(planCleanup(overview, { keep: 10, lastBooted: 1 })).toEqual({ leftovers: [5], beyondLimit: [] });
   });
 
+  it('keeps the last known-good snapshot, where a failing boot falls back to', () => {
+    expect(planCleanup(overview, { keep: 3, lastBooted: 1, knownGood: 4 })).toEqual({ leftovers: [5], beyondLimit: [6] });
+  });
+
   it('leaves snapshots that are not ours alone', () => {
     const plan = planCleanup(overview, { keep: 1, lastBooted: undefined });
     expect([...plan.leftovers, ...plan.beyondLimit]).not.toContain(2);
