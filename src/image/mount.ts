@@ -42,7 +42,7 @@ export async function mountImage(file: string, dirArg: string): Promise<MountedI
         reject: device !== espDevice,
       });
       // Some kernels have no vfat: the ESP stays unmounted (the boot code reaches it with mtools).
-      if (mounted.exitCode !== 0) log.warn(`could not mount the ESP at ${join(dir, entry.target)}: ${mounted.stderr.trim()}`);
+      if (mounted.exitCode !== 0) log.warn(`could not mount the ESP at ${join(dir, entry.target)}: ${mounted.stderr.trim().split('\n')[0]}`);
     }
   } catch (error) {
     await unmountTree(dir);
