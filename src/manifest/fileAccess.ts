@@ -103,15 +103,21 @@ function readFully(fd: number, buf: Buffer, want: number, position: number): num
  * costs the main thread more than making them.
  */
 export class StatCache {
-  private readonly cache = new Map<string, Stats | undefined>();
+  private readonly trees = new Map<string, Map<BytePath, Stats | undefined>>();
 
   prefetch(root: string, rel: BytePath): void {
-    const key = `${root}\0${rel}`;
-    if (!this.cache.has(key)) this.cache.set(key, lstatRel(root, rel));
+    const cache = this.tree(root);
+    if (!cache.has(rel)) cache.set(rel, lstatRel(root, rel));
   }
 
   lstat(root: string, rel: BytePath): Stats | undefined {
-    const key = `${root}\0${rel}`;
-    return this.cache.has(key) ? this.cache.get(key) : lstatRel(root, rel);
+    const cache = this.tree(root);
+    return cache.has(rel) ? cache.get(rel) : lstatRel(root, rel);
+  }
+
+  private tree(root: string): Map<BytePath, Stats | undefined> {
+    let cache = this.trees.get(root);
+    if (!cache) this.trees.set(root, (cache = new Map()));
+    return cache;
   }
 }
