@@ -55,9 +55,11 @@ async function peakRssKiB(args: string[]): Promise<number> {
 }
 
 async function snapperStatus(sys: BenchSystem, config: string, a: number, b: number): Promise<void> {
-  // snapper caches the file list of a comparison; the target is about computing it.
-  rmSync(join(sys.store.dir, String(b), `filelist-${a}.txt`), { force: true });
-  rmSync(join(sys.store.dir, String(a), `filelist-${b}.txt`), { force: true });
+  // snapper caches the file list of a comparison (filelist-A.txt, gzipped as .txt.gz); the
+  // target is about computing it.
+  for (const [dir, other] of [[b, a], [a, b]] as const) {
+    for (const suffix of ['', '.gz']) rmSync(join(sys.store.dir, String(dir), `filelist-${other}.txt${suffix}`), { force: true });
+  }
   await execa('snapper', ['--no-dbus', '-c', config, 'status', `${a}..${b}`], { stdout: 'ignore' });
 }
 
