@@ -10,7 +10,7 @@ import { TuError, UsageError } from '../errors.js';
 import { run } from '../util/exec.js';
 import { log } from '../util/log.js';
 import { parseFstab } from './layout.js';
-import { attachLoop, attachPartitions, detachLoop, fileSystemUuid, readPartitions } from './loop.js';
+import { attachLoop, attachPartitions, detachLoop, fileSystemUuid, loopsOf, readPartitions } from './loop.js';
 
 export interface MountedImage {
   dir: string;
@@ -56,9 +56,19 @@ export async function umountImage(dirArg: string): Promise<void> {
   const dir = resolve(dirArg);
   const mounts = await mountsUnder(dir);
   if (mounts.length === 0) throw new UsageError(`nothing is mounted at ${dir}`);
-  const loops = [...new Set(mounts.map((m) => m.source.replace(/\[.*\]$/, '')).filter((s) => /^\/dev\/loop\d+$/.test(s)))];
+  const mountedLoops = [...new Set(mounts.map((m) => m.source.replace(/\[.*\]$/, '')).filter((s) => /^\/dev\/loop\d+$/.test(s)))];
+  // Every loop device of the image goes, also a partition that was never mounted (an ESP on
+  // a kernel without vfat).
+  const files = (await Promise.all(mountedLoops.map(backingFile))).filter((f): f is string => f !== undefined);
+  const loops = new Set(mountedLoops);
+  for (const file of new Set(files)) for (const loop of await loopsOf(file)) loops.add(loop);
   await unmountTree(dir);
   for (const loop of loops) await detachLoop(loop);
+}
+
+async function backingFile(loop: string): Promise<string | undefined> {
+  const { stdout, exitCode } = await run('losetup', ['--noheadings', '--output', 'BACK-FILE', loop], { reject: false });
+  return exitCode === 0 && stdout.trim() ? stdout.trim() : undefined;
 }
 
 interface MountRow {
