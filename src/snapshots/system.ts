@@ -2,8 +2,8 @@
  * A managed system: the root directory (/ or --root), its snapshot store, which snapshot is
  * booted (mounted at the root) and which boots next (the btrfs default subvolume).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { decodeOctal } from '../chroot/mountinfo.js';
+import { existsSync, statSync } from 'node:fs';
+import { currentMounts, type MountEntry } from '../util/mountinfo.js';
 import { join, resolve } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import * as btrfs from '../btrfs/btrfs.js';
@@ -19,36 +19,10 @@ export interface System {
   booted: number | undefined;
 }
 
-export interface MountEntry {
-  target: string;
-  source: string;
-  fstype: string;
-  fsroot: string;
-  options: string;
-}
 
-/** The mount at exactly `path` (the last one wins when mounts are stacked), from mountinfo. */
+/** The mount at exactly `path` (the last one wins when mounts are stacked). */
 export async function findMount(path: string): Promise<MountEntry | undefined> {
-  return parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8')).filter((m) => m.target === path).at(-1);
-}
-
-/** /proc/self/mountinfo lines (proc(5)): id parent dev root target options [optional…] - fstype source super. */
-export function parseMountInfo(text: string): MountEntry[] {
-  const entries: MountEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    const fields = line.split(' ');
-    const dash = fields.indexOf('-');
-    if (dash < 6) continue;
-    entries.push({
-      fsroot: decodeOctal(fields[3]!),
-      target: decodeOctal(fields[4]!),
-      options: fields[5]!,
-      fstype: fields[dash + 1]!,
-      source: decodeOctal(fields[dash + 2] ?? ''),
-    });
-  }
-  return entries;
+  return currentMounts().filter((m) => m.target === path).at(-1);
 }
 
 /** "@/.snapshots/12/snapshot" (with or without a leading "/") → 12. */

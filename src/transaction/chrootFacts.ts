@@ -2,7 +2,7 @@
 import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parseFstab } from '../image/layout.js';
-import { currentMountPoints } from '../chroot/mountinfo.js';
+import { currentMountPoints } from '../util/mountinfo.js';
 import type { ChrootFacts } from '../chroot/plan.js';
 
 export function sharedMountsOf(systemRoot: string, snapshotRoot: string, mountPoints: Set<string>): ChrootFacts['sharedMounts'] {

@@ -11,6 +11,7 @@ import * as btrfs from '../btrfs/btrfs.js';
 import { CommandFailedError, InterruptedError, SnapshotNotFoundError, TuError } from '../errors.js';
 import { planMounts } from '../chroot/plan.js';
 import { runInChroot, type ChrootCommand } from '../chroot/run.js';
+import { currentMountPoints } from '../util/mountinfo.js';
 import { FAILED_KEY, IN_PROGRESS_KEY, MARKER_KEY } from '../snapshots/store.js';
 import { defaultSnapshot, type System } from '../snapshots/system.js';
 import { log } from '../util/log.js';
@@ -274,7 +275,6 @@ async function cloneBase(system: System, base: number, number: number): Promise<
 
 /** Mounts live only in the namespace; a mount left below the snapshot on the host is a bug. */
 async function verifyNothingMounted(snapshotRoot: string): Promise<void> {
-  const { currentMountPoints } = await import('../chroot/mountinfo.js');
   const left = currentMountPoints().filter((m) => m === snapshotRoot || m.startsWith(`${snapshotRoot}/`));
   if (left.length > 0) throw new TuError(`mounts left below ${snapshotRoot}: ${left.join(', ')}`);
 }

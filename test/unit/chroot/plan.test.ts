@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isKeptInheritedMount, planArguments, planMounts } from '../../../src/chroot/plan.js';
-import { decodeOctal, parseMountPoints } from '../../../src/chroot/mountinfo.js';
+import { decodeOctal, parseMountInfo } from '../../../src/util/mountinfo.js';
 
 const snapshot = '/var/tmp/tu-dev/mnt/.snapshots/2/snapshot';
-const recorded = parseMountPoints(readFileSync('fixtures/btrfs/mountinfo.txt', 'utf8'));
+const recorded = parseMountInfo(readFileSync('fixtures/btrfs/mountinfo.txt', 'utf8')).map((m) => m.target);
 
 describe('the chroot mount plan', () => {
   it('mounts proc, a fresh sysfs (no securityfs), /dev, tmpfs, the shared subvolumes, then detaches the rest', () => {
