@@ -3,12 +3,12 @@
  * snapshot, a rollback preview, status lines, and how the next boot is set.
  */
 import { repairPointers, pendingEtcEdits, readEtcMergeReport, readHealthResult, refreshBootMenu, setNextBoot, lastKnownGood, badPackageSets } from '../boot/index.js';
-import { rollbackPreviewFor, summaryLookup } from '../manifest/listing.js';
+import { readListing, rollbackPreviewFor, type Listing } from '../manifest/listing.js';
 import { readPendingReboot } from '../reboot/state.js';
 import { systemSettings } from './settings.js';
 import { nextWindow } from '../reboot/window.js';
 import { formatInZone } from '../reboot/timezone.js';
-import type { Overview } from '../snapshots/overview.js';
+import type { ListedSnapshot, Overview } from '../snapshots/overview.js';
 import type { System } from '../snapshots/system.js';
 import { escapeControl } from '../util/escape.js';
 import { log } from '../util/log.js';
@@ -17,6 +17,8 @@ import { rollbackPreviewJson } from './render/json.js';
 import { makePalette, wantsColor } from './render/palette.js';
 
 export interface ListingHooks {
+  /** The snapshots as the index lists them (no info.xml read when it is fresh); undefined without an index. */
+  listed(): ListedSnapshot[] | undefined;
   summary(number: number): { text: string; data: unknown } | undefined;
   /** What going from `from` to `to` undoes and brings back: text for people, data for --json. */
   rollbackPreview(from: number | undefined, to: number): Promise<{ text: string[]; json: unknown }>;
@@ -28,17 +30,29 @@ export interface ListingHooks {
 }
 
 export async function listingHooks(system: System, configFile?: string): Promise<ListingHooks> {
-  let lookup: ReturnType<typeof summaryLookup> | undefined;
+  let listing: Listing | null | undefined;
+  const index = (): Listing | null => {
+    if (listing !== undefined) return listing;
+    try {
+      listing = readListing(system.store);
+    } catch (error) {
+      log.detail(`no snapshot index: ${String(error)}`);
+      listing = null;
+    }
+    return listing;
+  };
   return {
+    listed() {
+      return index()?.snapshots.map((s) => ({
+        number: s.number,
+        date: s.date === null ? undefined : new Date(s.date),
+        description: s.description,
+        type: s.type ?? 'unknown',
+        userdata: s.userdata,
+      }));
+    },
     summary(number) {
-      try {
-        lookup ??= summaryLookup(system.store);
-        return lookup(number);
-      } catch (error) {
-        log.detail(`no summaries: ${String(error)}`);
-        lookup = () => undefined;
-        return undefined;
-      }
+      return index()?.summary(number);
     },
     async rollbackPreview(from, to) {
       if (from === undefined || from === to) return { text: [], json: null };

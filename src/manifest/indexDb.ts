@@ -82,6 +82,8 @@ export interface SnapshotSummary {
   /** info.xml's date as ISO 8601, null when info.xml is missing or unreadable. */
   date: string | null;
   description: string;
+  /** info.xml's type (single, pre, post), null when info.xml is missing or unreadable. */
+  type: string | null;
   userdata: Record<string, string>;
   ours: boolean;
   inProgress: boolean;
@@ -120,6 +122,7 @@ interface SnapshotRow {
   info_sig: string | null;
   date: string | null;
   description: string;
+  type: string | null;
   userdata: string;
   json_sig: string | null;
   manifest_error: string | null;
@@ -149,6 +152,7 @@ function toSummary(row: SnapshotRow): SnapshotSummary {
     number: row.number,
     date: row.date,
     description: row.description,
+    type: row.type,
     userdata,
     ours: MARKER_KEY in userdata,
     inProgress: userdata[IN_PROGRESS_KEY] === 'yes',
@@ -204,22 +208,24 @@ function scanStore(store: ManifestLocator): OnDisk[] {
 function writeInfoRow(db: Database, store: ManifestLocator, disk: OnDisk): void {
   let date: string | null = null;
   let description = '';
+  let type: string | null = null;
   let userdata: Record<string, string> = {};
   if (disk.info !== null) {
     try {
       const info = parseInfo(readFileSync(join(store.paths(disk.number).dir, 'info.xml'), 'utf8'));
       date = info.date.toISOString();
       description = info.description;
+      type = info.type;
       userdata = info.userdata;
     } catch {
       // An unreadable info.xml is listed without date or description.
     }
   }
   db.prepare(
-    `INSERT INTO snapshots (number, info_sig, date, description, userdata) VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO snapshots (number, info_sig, date, description, type, userdata) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT(number) DO UPDATE SET info_sig = excluded.info_sig, date = excluded.date,
-       description = excluded.description, userdata = excluded.userdata`,
-  ).run(disk.number, disk.info, date, description, JSON.stringify(userdata));
+       description = excluded.description, type = excluded.type, userdata = excluded.userdata`,
+  ).run(disk.number, disk.info, date, description, type, JSON.stringify(userdata));
 }
 
 function indexJsonFile(db: Database, store: ManifestLocator, disk: OnDisk): void {

@@ -5,7 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 
 /** migrations[i] takes the schema from version i to i + 1. */
 const MIGRATIONS: readonly string[] = [
@@ -49,6 +49,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX files_by_snapshot ON files(snapshot);
   CREATE INDEX files_by_path ON files(path);
   `,
+  // 2: info.xml's type, so `list` builds its rows from the index alone; info_sig is cleared
+  // so that every info.xml is read once more to fill it.
+  `
+  ALTER TABLE snapshots ADD COLUMN type TEXT;
+  UPDATE snapshots SET info_sig = NULL;
+  `,
 ];
 
 export class IndexTooNewError extends Error {
@@ -64,16 +70,19 @@ export function schemaVersion(db: Database): number {
   return row?.version ?? 0;
 }
 
-/** Bring the schema to INDEX_SCHEMA_VERSION, each step in its own SQL transaction. */
-export function migrate(db: Database): void {
+/**
+ * Bring the schema to `target` (default: INDEX_SCHEMA_VERSION) in one SQL transaction.
+ * Tests pass an older target to make the database an older tool left.
+ */
+export function migrate(db: Database, target = INDEX_SCHEMA_VERSION): void {
   // The common case reads only: `list` must not wait for a write lock.
-  if (schemaVersion(db) === INDEX_SCHEMA_VERSION) return;
+  if (schemaVersion(db) === target) return;
   db.transaction(() => {
     const version = schemaVersion(db);
-    if (version > INDEX_SCHEMA_VERSION) throw new IndexTooNewError(version);
+    if (version > target) throw new IndexTooNewError(version);
     if (version === 0) db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
-    for (let v = version; v < INDEX_SCHEMA_VERSION; v += 1) db.exec(MIGRATIONS[v]!);
-    if (version === 0) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(INDEX_SCHEMA_VERSION);
-    else if (version !== INDEX_SCHEMA_VERSION) db.prepare('UPDATE schema_version SET version = ?').run(INDEX_SCHEMA_VERSION);
+    for (let v = version; v < target; v += 1) db.exec(MIGRATIONS[v]!);
+    if (version === 0) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(target);
+    else if (version !== target) db.prepare('UPDATE schema_version SET version = ?').run(target);
   }).immediate();
 }

@@ -16,15 +16,23 @@ export interface SummaryEntry {
   data: SnapshotSummary;
 }
 
-/** Reads the index once; the lookup is then synchronous. */
-export function summaryLookup(store: ManifestLocator): (number: number) => SummaryEntry | undefined {
-  const byNumber = new Map(listSummaries(store).map((s) => [s.number, s]));
-  return (number) => {
+export interface Listing {
+  /** Every snapshot directory, ascending, as the (fresh) index knows it. */
+  snapshots: SnapshotSummary[];
+  summary(number: number): SummaryEntry | undefined;
+}
+
+/** Reads the index once; the lookups are then synchronous. */
+export function readListing(store: ManifestLocator): Listing {
+  const snapshots = listSummaries(store);
+  const byNumber = new Map(snapshots.map((s) => [s.number, s]));
+  const summary = (number: number): SummaryEntry | undefined => {
     const s = byNumber.get(number);
     if (!s) return undefined;
     const text = s.summary ?? (s.manifestError ? 'manifest unreadable' : s.ours ? '' : 'no manifest (see show)');
     return { text, data: s };
   };
+  return { snapshots, summary };
 }
 
 /** What going back from `from` to `to` undoes and brings back. */

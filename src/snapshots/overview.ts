@@ -3,6 +3,27 @@ import { accessSync, constants } from 'node:fs';
 import { formatSnapperDate } from './infoXml.js';
 import { readBootHistory, hasBooted } from './bootHistory.js';
 import { defaultSnapshot, type System } from './system.js';
+import { isComplete, markersOf, type SnapshotStore } from './store.js';
+
+/** What a listing needs of a snapshot's info.xml: read from the store, or from the index. */
+export interface ListedSnapshot {
+  number: number;
+  /** undefined when info.xml is missing or unreadable. */
+  date: Date | undefined;
+  description: string;
+  type: string;
+  userdata: Record<string, string>;
+}
+
+function listStore(store: SnapshotStore): ListedSnapshot[] {
+  return store.list().map((r) => ({
+    number: r.number,
+    date: r.info?.date,
+    description: r.info?.description ?? '',
+    type: r.info?.type ?? 'unknown',
+    userdata: r.info?.userdata ?? {},
+  }));
+}
 
 export interface SnapshotRow {
   number: number;
@@ -42,28 +63,28 @@ export function isReadOnlySubvolume(path: string): boolean {
   }
 }
 
-export async function gatherOverview(system: System): Promise<Overview> {
+/** `listed`: the snapshots as the index has them (default: read every info.xml). */
+export async function gatherOverview(system: System, listed: ListedSnapshot[] = listStore(system.store)): Promise<Overview> {
   const def = await defaultSnapshot(system);
   const history = readBootHistory(system.stateDir);
-  const snapshots = system.store.list().map((r): SnapshotRow => {
+  const snapshots = listed.map((r): SnapshotRow => {
     const everBooted = hasBooted(history, r.number) || r.number === system.booted;
+    const paths = system.store.paths(r.number);
     return {
       number: r.number,
-      date: r.info ? formatSnapperDate(r.info.date) : null,
-      description: r.info?.description ?? '',
-      type: r.info?.type ?? 'unknown',
-      readOnly: isReadOnlySubvolume(r.paths.snapshot),
+      date: r.date ? formatSnapperDate(r.date) : null,
+      description: r.description,
+      type: r.type,
+      readOnly: isReadOnlySubvolume(paths.snapshot),
       booted: r.number === system.booted,
       default: r.number === def,
       pending: r.number === def && r.number !== system.booted && !everBooted,
-      inProgress: r.inProgress,
-      failed: r.failed,
-      ours: r.ours,
+      ...markersOf(r.userdata),
       get complete() {
-        return r.complete;
+        return isComplete(paths);
       },
       everBooted,
-      userdata: r.info?.userdata ?? {},
+      userdata: r.userdata,
     };
   });
   return { booted: system.booted, default: def, snapshots };

@@ -74,18 +74,14 @@ export class SnapshotStore {
     } catch {
       info = undefined;
     }
-    const ud = info?.userdata ?? {};
-    const ours = MARKER_KEY in ud;
     return {
       number,
       info,
       paths,
-      ours,
-      inProgress: ud[IN_PROGRESS_KEY] === 'yes',
-      failed: ud[FAILED_KEY] === 'yes',
+      ...markersOf(info?.userdata ?? {}),
       // Looked at only when asked: a listing of many snapshots never needs it.
       get complete() {
-        return existsSync(paths.snapshot) && existsSync(join(paths.snapshotEtc, 'passwd')) && existsSync(paths.etc);
+        return isComplete(paths);
       },
     };
   }
@@ -158,6 +154,16 @@ export class SnapshotStore {
       rmdirSync(p.dir);
     }
   }
+}
+
+/** What our userdata keys say of a snapshot. */
+export function markersOf(userdata: Record<string, string>): { ours: boolean; inProgress: boolean; failed: boolean } {
+  return { ours: MARKER_KEY in userdata, inProgress: userdata[IN_PROGRESS_KEY] === 'yes', failed: userdata[FAILED_KEY] === 'yes' };
+}
+
+/** Root and /etc are complete: bootable, listable as a system. */
+export function isComplete(paths: SnapshotPaths): boolean {
+  return existsSync(paths.snapshot) && existsSync(join(paths.snapshotEtc, 'passwd')) && existsSync(paths.etc);
 }
 
 /** A btrfs subvolume root has inode number 256. */

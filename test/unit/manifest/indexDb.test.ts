@@ -1,11 +1,12 @@
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, statSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeSnapshots, fakeManifest } from '../../../bench/manifestList.js';
 import { ensureIndexFresh, indexPath, listSummaries, openIndex } from '../../../src/manifest/indexDb.js';
-import { INDEX_SCHEMA_VERSION } from '../../../src/manifest/indexSchema.js';
+import { fileSignature } from '../../../src/manifest/indexFreshness.js';
+import { INDEX_SCHEMA_VERSION, migrate } from '../../../src/manifest/indexSchema.js';
 import { recordManifest } from '../../../src/manifest/record.js';
 import { writeManifest } from '../../../src/manifest/storeJson.js';
 
@@ -133,5 +134,20 @@ describe('the SQLite index', () => {
     db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (99)');
     db.close();
     expect(listSummaries(store).map((r) => r.number)).toEqual([1]);
+  });
+
+  it('migrates an index an older version left, filling the new columns from the files', () => {
+    const store = createFakeSnapshots(dir, 2);
+    const old = new BetterSqlite3(indexPath(store));
+    migrate(old, 1);
+    // A row as fresh as version 1 could make it: only the migration makes info.xml read again.
+    const signature = fileSignature(statSync(join(dir, '1', 'info.xml')));
+    old.prepare("INSERT INTO snapshots (number, info_sig, date, description, userdata) VALUES (1, ?, NULL, 'old row', '{}')").run(signature);
+    old.close();
+    const rows = listSummaries(store);
+    expect(rows.map((r) => [r.number, r.type, r.description])).toEqual([[1, 'single', 'pkg install pkg-1'], [2, 'single', 'pkg install pkg-2']]);
+    const db = new BetterSqlite3(indexPath(store), { readonly: true });
+    expect(db.prepare('SELECT version FROM schema_version').get()).toEqual({ version: INDEX_SCHEMA_VERSION });
+    db.close();
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeSnapshots } from '../../../bench/manifestList.js';
-import { summaryLookup } from '../../../src/manifest/listing.js';
+import { readListing } from '../../../src/manifest/listing.js';
 import { serializeInfo } from '../../../src/snapshots/infoXml.js';
 
 let dir: string;
@@ -12,7 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('summaryLookup', () => {
+describe('readListing', () => {
   it('gives list its summary text per snapshot, and says when there is none', () => {
     const store = createFakeSnapshots(dir, 2);
     mkdirSync(join(dir, '3'));
@@ -22,7 +22,11 @@ describe('summaryLookup', () => {
     );
     mkdirSync(join(dir, '4'));
     writeFileSync(join(dir, '4', 'manifest.json'), 'not json');
-    const lookup = summaryLookup(store);
+    const listing = readListing(store);
+    const lookup = listing.summary;
+    expect(listing.snapshots.map((s) => [s.number, s.type, s.description])).toEqual([
+      [1, 'single', expect.any(String)], [2, 'single', expect.any(String)], [3, 'single', 'timeline'], [4, null, ''],
+    ]);
     expect(lookup(1)?.text).toBe('+1 ~1 -1 packages · 41 files · 1 in /etc');
     expect(lookup(3)?.text).toBe('no manifest (see show)');
     expect(lookup(4)?.text).toBe('manifest unreadable');
