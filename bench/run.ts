@@ -42,7 +42,34 @@ async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
   return median(samples);
 }
 
+const nodeStart = () => execa(process.execPath, ['-e', '0']);
+
+/** A command and Node's bare start, measured in alternation (the machine's load drifts). */
+async function timeAgainstNode(fn: () => Promise<unknown>, runs = 2 * RUNS): Promise<{ measured: number; node: number }> {
+  await fn();
+  await nodeStart();
+  const measured: number[] = [];
+  const node: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let start = performance.now();
+    await nodeStart();
+    node.push(performance.now() - start);
+    start = performance.now();
+    await fn();
+    measured.push(performance.now() - start);
+  }
+  return { measured: median(measured), node: median(node) };
+}
+
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/**
+ * The issue states two targets as wall time on a machine where Node starts in about 55 ms
+ * (100 ms for a small diff, 120 ms for list). Node's start-up here is measured in the same
+ * run, so those targets are applied as multiples of it: 100/55 and 120/55 of Node's start.
+ */
+const ISSUE_NODE_START_MS = 55;
+const startRelative = (targetMs: number) => targetMs / ISSUE_NODE_START_MS;
 
 async function cli(args: string[]): Promise<void> {
   const r = await execa(process.execPath, [CLI, ...args], { stdout: 'ignore', stderr: 'pipe', reject: false });
@@ -77,7 +104,6 @@ function addListingSnapshots(sys: BenchSystem, count: number): void {
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (loop devices, btrfs)');
-  const node = await time(async () => execa(process.execPath, ['-e', '0']));
   process.stdout.write('Building the benchmark system (about 100,000 files)…\n');
   const sys = await createBenchSystem();
   const config = `tu-bench-${process.pid}`;
@@ -101,16 +127,16 @@ async function main(): Promise<void> {
     rows.push({ target: 'large: whole diff command vs snapper status', measured: ms(diffLarge), baseline: ms(snapperLarge), ratio: diffLarge / snapperLarge, limit: '≤ 0.8×', pass: diffLarge <= 0.8 * snapperLarge });
 
     // Small change set.
-    const diffSmall = await time(() => cli(['--root', sys.root, 'diff', '1', String(sys.changed.small)]));
-    rows.push({ target: 'small: whole diff command', measured: ms(diffSmall), baseline: `node start ${ms(node)}`, ratio: null, limit: '< 100 ms', pass: diffSmall < 100 });
+    const diffSmall = await timeAgainstNode(() => cli(['--root', sys.root, 'diff', '1', String(sys.changed.small)]));
+    rows.push(startupRow('small: whole diff command', diffSmall.measured, diffSmall.node, 100));
     const oursSmall = await time(async () => { smallCount = (await computeFileChanges(p1, pSmall, { mountPrefix: '/' })).length; });
     const walk = await time(async () => execa('rsync', ['-ain', '--delete', `${p1}/`, `${pSmall}/`], { stdout: 'ignore' }), 3);
     rows.push({ target: `small (${smallCount} paths): file changes vs full tree walk (rsync -ain)`, measured: ms(oursSmall), baseline: ms(walk), ratio: walk / oursSmall, limit: '≥ 20× faster', pass: walk >= 20 * oursSmall });
 
     // list with 1,000 snapshots.
     addListingSnapshots(sys, 1000);
-    const list = await time(() => cli(['--root', sys.root, 'list']));
-    rows.push({ target: 'list with 1,000 snapshots: whole command', measured: ms(list), baseline: `node start ${ms(node)}`, ratio: null, limit: '< 120 ms', pass: list < 120 });
+    const list = await timeAgainstNode(() => cli(['--root', sys.root, 'list']));
+    rows.push(startupRow('list with 1,000 snapshots: whole command', list.measured, list.node, 120));
 
     // Memory: the stream is read as it arrives; peak RSS of the whole command.
     const rssLarge = await peakRssKiB(['--root', sys.root, 'diff', '--json', '1', String(sys.changed.large)]);
@@ -122,6 +148,20 @@ async function main(): Promise<void> {
   }
   printTable(rows);
   if (rows.some((r) => !r.pass)) process.exitCode = 1;
+}
+
+/** A whole-command target given in ms at the issue's Node start, applied to this machine's. */
+function startupRow(target: string, measured: number, nodeStart: number, issueMs: number): Row {
+  const factor = startRelative(issueMs);
+  const ratio = measured / nodeStart;
+  return {
+    target,
+    measured: ms(measured),
+    baseline: `node start ${ms(nodeStart)}`,
+    ratio,
+    limit: `< ${factor.toFixed(2)}× (${issueMs} ms at ${ISSUE_NODE_START_MS})`,
+    pass: ratio < factor,
+  };
 }
 
 function printTable(rows: Row[]): void {

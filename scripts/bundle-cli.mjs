@@ -23,6 +23,8 @@ const result = await build({
   banner: { js: "import { createRequire as __tuCreateRequire } from 'node:module';\nconst require = __tuCreateRequire(import.meta.url);" },
   metafile: true,
   sourcemap: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });
 

@@ -54,13 +54,16 @@ export async function compareTrees(
   after: SnapshotLayout,
   caps: ConfigCaps,
 ): Promise<TreeComparison> {
-  const rootFiles: FileChange[] = await computeFileChanges(before.root, after.root, { mountPrefix: '/' });
   if (before.etc !== undefined && after.etc !== undefined) {
-    const etcFiles: FileChange[] = await computeFileChanges(before.etc, after.etc, { mountPrefix: '/etc' });
+    // Two streams, two btrfs processes: the kernel works on both while we read them.
+    const [rootFiles, etcFiles] = await Promise.all([
+      computeFileChanges(before.root, after.root, { mountPrefix: '/' }),
+      computeFileChanges(before.etc, after.etc, { mountPrefix: '/etc' }),
+    ]);
     const files = sortByPath([...rootFiles.filter((f) => !isUnderEtc(f.path)), ...etcFiles]);
     return { files, config: await computeConfigChanges(before.etc, after.etc, etcFiles, caps) };
   }
-  const files = sortByPath(rootFiles);
+  const files = sortByPath(await computeFileChanges(before.root, after.root, { mountPrefix: '/' }));
   return {
     files,
     config: await computeConfigChanges(etcDirectory(before), etcDirectory(after), files.filter((f) => isUnderEtc(f.path)), caps),

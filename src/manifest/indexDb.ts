@@ -198,7 +198,7 @@ function scanStore(store: ManifestLocator): OnDisk[] {
     const paths = store.paths(number);
     result.push({
       number,
-      info: fileSignature(statSync(join(paths.dir, 'info.xml'), { throwIfNoEntry: false })),
+      info: fileSignature(statSync(`${paths.dir}/info.xml`, { throwIfNoEntry: false })),
       json: fileSignature(statSync(paths.manifest, { throwIfNoEntry: false })),
     });
   }

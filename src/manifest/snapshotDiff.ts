@@ -24,8 +24,10 @@ export async function diffSnapshots(
 ): Promise<SnapshotDiff> {
   const before = layoutOf(store, from);
   const after = layoutOf(store, to);
-  const trees = await compareTrees(before, after, options.caps ?? DEFAULT_CONFIG_CAPS);
-  const packages = await comparePackages(before.root, after.root);
+  const [trees, packages] = await Promise.all([
+    compareTrees(before, after, options.caps ?? DEFAULT_CONFIG_CAPS),
+    comparePackages(before.root, after.root),
+  ]);
   const capped = trees.config.some((c) => c.withheld === 'capped');
   return { from, to, packages, files: trees.files, config: trees.config, ...(capped ? { truncated: { config: true } } : {}) };
 }

@@ -63,11 +63,22 @@ export function isReadOnlySubvolume(path: string): boolean {
   }
 }
 
-/** `listed`: the snapshots as the index has them (default: read every info.xml). */
-export async function gatherOverview(system: System, listed: ListedSnapshot[] = listStore(system.store)): Promise<Overview> {
-  const def = await defaultSnapshot(system);
+/**
+ * `listed`: the snapshots as the index has them (default, or when it returns undefined: read
+ * every info.xml). It is called while btrfs is asked for the default subvolume.
+ */
+export async function gatherOverview(system: System, listed: () => ListedSnapshot[] | undefined = () => undefined): Promise<Overview> {
+  const asked = defaultSnapshot(system);
+  let rows: ListedSnapshot[];
+  try {
+    rows = listed() ?? listStore(system.store);
+  } catch (error) {
+    asked.catch(() => undefined); // the listing's error is the one to report
+    throw error;
+  }
+  const def = await asked;
   const history = readBootHistory(system.stateDir);
-  const snapshots = listed.map((r): SnapshotRow => {
+  const snapshots = rows.map((r): SnapshotRow => {
     const everBooted = hasBooted(history, r.number) || r.number === system.booted;
     const paths = system.store.paths(r.number);
     return {

@@ -5,7 +5,7 @@
  * N has booted), N/manifest.json.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, rmdirSync, lstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import * as btrfs from '../btrfs/btrfs.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { parseInfo, serializeInfo, type SnapshotInfo } from './infoXml.js';
@@ -39,18 +39,22 @@ export interface SnapshotRecord {
 }
 
 export class SnapshotStore {
-  constructor(readonly dir: string) {}
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = normalize(dir).replace(/(.)\/$/, '$1');
+  }
 
   paths(number: number): SnapshotPaths {
-    const dir = join(this.dir, String(number));
+    // Plain concatenation (dir is normalized, number an integer): listings call this per snapshot.
+    const dir = `${this.dir === '/' ? '' : this.dir}/${number}`;
     return {
       dir,
-      info: join(dir, 'info.xml'),
-      snapshot: join(dir, 'snapshot'),
-      snapshotEtc: join(dir, 'snapshot', 'etc'),
-      etc: join(dir, 'etc'),
-      etcStart: join(dir, 'etc.start'),
-      manifest: join(dir, 'manifest.json'),
+      info: `${dir}/info.xml`,
+      snapshot: `${dir}/snapshot`,
+      snapshotEtc: `${dir}/snapshot/etc`,
+      etc: `${dir}/etc`,
+      etcStart: `${dir}/etc.start`,
+      manifest: `${dir}/manifest.json`,
     };
   }
 

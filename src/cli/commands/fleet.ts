@@ -162,8 +162,22 @@ export function registerFleetCommand(program: Command): void {
     });
 }
 
+/**
+ * Option values from the program down to this subcommand, the nearest given value winning
+ * (commander's optsWithGlobals lets the program's defaults, such as --json false, win).
+ */
+function nearestOptions(cmd: Command): FleetOptions {
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  const merged: Record<string, unknown> = {};
+  for (const c of chain) {
+    for (const [key, value] of Object.entries(c.opts())) if (value !== undefined) merged[key] = value;
+  }
+  return merged as FleetOptions;
+}
+
 function context(cmd: Command): FleetContext {
-  const options = cmd.optsWithGlobals<FleetOptions>();
+  const options = nearestOptions(cmd);
   const root = options.root ?? '/';
   const config = loadConfig({ root, ...(options.config !== undefined ? { file: options.config } : {}) });
   const settings = fleetSettings(config, { machineId: readMachineId(join(root, 'etc/machine-id')) });

@@ -64,7 +64,7 @@ function rowJson(row: SnapshotRow, summary: unknown) {
 async function listCommand(ctx: CliContext): Promise<void> {
   const system = await ctx.system();
   const hooks: ListingHooks = await listingHooks(system);
-  const overview = await gatherOverview(system, hooks.listed());
+  const overview = await gatherOverview(system, () => hooks.listed());
   if (ctx.options.json) {
     ctx.print(JSON.stringify(overview.snapshots.map((r) => rowJson(r, hooks.summary(r.number)?.data))));
     return;

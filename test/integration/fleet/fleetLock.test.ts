@@ -98,7 +98,7 @@ describe('fleet lock through a FleetLock server', () => {
     const refused = await node('node-b').fleet(['reboot-now']);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(
-      /^error: no free reboot slot in FleetLock group workers at http:\/\/127\.0\.0\.1:\d+\/base\/: failed_lock: all 1 semaphore slots currently locked \(not rebooting; the next run tries again\)$/,
+      /^transactional-update: no free reboot slot in FleetLock group workers at http:\/\/127\.0\.0\.1:\d+\/base\/: failed_lock: all 1 semaphore slots currently locked \(not rebooting; the next run tries again\)$/,
     );
     plainTextErrors = true;
     const plain = await node('node-b').fleet(['reboot-now']);
@@ -112,7 +112,7 @@ describe('fleet lock through a FleetLock server', () => {
     const result = await node('node-c', `http://127.0.0.1:${port}/`).fleet(['reboot-now']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe(
-      `error: cannot reach the FleetLock server http://127.0.0.1:${port}/v1/pre-reboot: ECONNREFUSED (no reboot without a slot; the next run tries again)`,
+      `transactional-update: cannot reach the FleetLock server http://127.0.0.1:${port}/v1/pre-reboot: ECONNREFUSED (no reboot without a slot; the next run tries again)`,
     );
     expect(existsSync(join(dir, 'node-c.rebooted'))).toBe(false);
   });
@@ -121,7 +121,7 @@ describe('fleet lock through a FleetLock server', () => {
     const result = await node('node-d').fleet(['status']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toBe(
-      'error: this command needs REBOOT_LOCK=etcd; the configuration says REBOOT_LOCK=fleetlock (set REBOOT_LOCK=etcd and ETCD_ENDPOINTS in the configuration)',
+      'transactional-update: this command needs REBOOT_LOCK=etcd; the configuration says REBOOT_LOCK=fleetlock (set REBOOT_LOCK=etcd and ETCD_ENDPOINTS in the configuration)',
     );
   });
 });

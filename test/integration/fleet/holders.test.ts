@@ -119,7 +119,7 @@ describe.skipIf(skip)('fleet holders in etcd', { concurrent: true }, () => {
     const failed = await sick.fleet(['steady-state']);
     expect(failed.exitCode).toBe(1);
     expect(failed.stderr).toContain(
-      'error: keeping the reboot slot of sick: the boot of snapshot 5 failed its health check; the slot stays taken until a healthy (rolled-back) boot',
+      'transactional-update: keeping the reboot slot of sick: the boot of snapshot 5 failed its health check; the slot stays taken until a healthy (rolled-back) boot',
     );
     const other = node(group, 'other');
     expect((await other.fleet(['pre-reboot'])).exitCode).toBe(1);
@@ -173,7 +173,7 @@ describe.skipIf(skip)('fleet holders in etcd', { concurrent: true }, () => {
     const refused = await second.fleet(['pre-reboot']);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain(
-      'error: node id twin already holds a reboot slot in group twins for another machine (another instance token): two machines share this id',
+      'transactional-update: node id twin already holds a reboot slot in group twins for another machine (another instance token): two machines share this id',
     );
     const notReleased = await second.fleet(['release']);
     expect(notReleased.exitCode).toBe(1);
@@ -223,7 +223,7 @@ describe.skipIf(skip)('fleet holders in etcd', { concurrent: true }, () => {
     const once = await lonely.fleet(['reboot-now']);
     expect(once.exitCode).toBe(1);
     expect(once.stderr).toBe(
-      `error: cannot reach etcd at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (no reboot without a slot; the next run tries again)`,
+      `transactional-update: cannot reach etcd at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (no reboot without a slot; the next run tries again)`,
     );
     const waited = await lonely.fleet(['reboot-now', '--wait', '2s', '--poll-interval', '300ms']);
     expect(waited.exitCode).toBe(1);

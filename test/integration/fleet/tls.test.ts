@@ -66,12 +66,12 @@ describe.skipIf(skip)('fleet lock over TLS with a user and password', () => {
   it('names the user when the password is wrong', async () => {
     const result = await node('wrong-password', { ETCD_PASSWORD: 'not it' }).fleet(['lock']);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^error: etcd at https:\/\/127\.0\.0\.1:\d+ refused the login of user root: .*authentication failed.* \(check ETCD_USER and ETCD_PASSWORD\)$/);
+    expect(result.stderr).toMatch(/^transactional-update: etcd at https:\/\/127\.0\.0\.1:\d+ refused the login of user root: .*authentication failed.* \(check ETCD_USER and ETCD_PASSWORD\)$/);
   });
 
   it('cannot connect without the CA that signed the server', async () => {
     const result = await node('no-ca', { ETCD_CA_FILE: tls.clientCert }).fleet(['lock']);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^error: cannot reach etcd at https:\/\/127\.0\.0\.1:\d+: .* \(no reboot without a slot; the next run tries again\)$/);
+    expect(result.stderr).toMatch(/^transactional-update: cannot reach etcd at https:\/\/127\.0\.0\.1:\d+: .* \(no reboot without a slot; the next run tries again\)$/);
   });
 });
