@@ -4,7 +4,7 @@
  */
 import { TuError } from '../errors.js';
 import { run, spawn } from '../util/exec.js';
-import { parseSendStream, SendCommandType, type SendCommand } from './sendStream/index.js';
+import { parseSendStreamBatches, SendCommandType, type SendCommand } from './sendStream/index.js';
 
 export interface SendOptions {
   /** Send-stream protocol version to ask for (btrfs-progs >= 6.0: --proto). Default: the tool's default (1). */
@@ -26,20 +26,20 @@ export function sendArguments(subvol: string, parent: string | undefined, option
 
 /**
  * Parsed commands of `btrfs send --no-data [-p parent] subvol`, read incrementally from the
- * pipe. Stopping the iteration early kills btrfs. A failing btrfs becomes one TuError with
- * its stderr.
+ * pipe, in batches (the commands each read from the pipe completed). Stopping the iteration
+ * early kills btrfs. A failing btrfs becomes one TuError with its stderr.
  */
-export async function* sendStream(
+export async function* sendStreamBatches(
   subvol: string,
   parent?: string,
   options: SendOptions = {},
-): AsyncGenerator<SendCommand, void, undefined> {
+): AsyncGenerator<SendCommand[], void, undefined> {
   const args = sendArguments(subvol, parent, options);
   const child = spawn('btrfs', args, { buffer: { stdout: false, stderr: true }, stdin: 'ignore', stripFinalNewline: true });
   let finished = false;
   try {
     try {
-      yield* parseSendStream(child.stdout!);
+      yield* parseSendStreamBatches(child.stdout!);
     } catch (error) {
       // A btrfs that failed writes nothing useful: its own message explains better than ours.
       const result = await child;
@@ -55,6 +55,15 @@ export async function* sendStream(
       await child.catch(() => undefined);
     }
   }
+}
+
+/** As sendStreamBatches, one command at a time. */
+export async function* sendStream(
+  subvol: string,
+  parent?: string,
+  options: SendOptions = {},
+): AsyncGenerator<SendCommand, void, undefined> {
+  for await (const batch of sendStreamBatches(subvol, parent, options)) yield* batch;
 }
 
 function sendFailure(subvol: string, exitCode: number | undefined, stderr: unknown): TuError {

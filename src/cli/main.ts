@@ -66,7 +66,9 @@ export async function buildProgram(argv: string[]): Promise<{ program: Command; 
   registerTransactionalCommands(program, ctx);
   registerSnapshotCommands(program, ctx);
   registerImageCommands(program, ctx);
-  await registerExtensionCommands(program, ctx, commandWord(argv));
+  // `--version` alone names no command but needs none of the lazily loaded ones either.
+  const asksVersion = argv.includes('-V') || argv.includes('--version');
+  await registerExtensionCommands(program, ctx, commandWord(argv) ?? (asksVersion ? 'version' : undefined));
   for (const command of program.commands) applyExitOverride(command);
   return { program, context: ctx };
 }

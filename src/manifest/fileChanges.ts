@@ -4,7 +4,7 @@
  * `btrfs send --no-data -p base next` nominates, confirmed against the trees where the
  * stream alone cannot tell. Cost follows the size of the change, not of the file system.
  */
-import { sendStream, type SendOptions } from '../btrfs/send.js';
+import { sendStreamBatches, type SendOptions } from '../btrfs/send.js';
 import { resolveInodePaths } from '../btrfs/sendStream/inodePaths.js';
 import { StatCache, listDirectory, lstatRel, typeOfStats } from './fileAccess.js';
 import { confirm, type Check } from './fileConfirm.js';
@@ -28,7 +28,7 @@ export async function computeFileChanges(base: string, next: string, options: Fi
       stats.prefetch(next, node.aPath!);
     },
   });
-  for await (const command of sendStream(next, base, options.send)) replay.apply(command);
+  for await (const batch of sendStreamBatches(next, base, options.send)) for (const command of batch) replay.apply(command);
   return judgeReplay(replay.finish(), base, next, options.mountPrefix, stats);
 }
 

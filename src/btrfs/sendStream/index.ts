@@ -1,4 +1,4 @@
-export { parseSendStream, decodeCommand, MAX_STREAM_VERSION, type ParseOptions } from './parser.js';
+export { parseSendStream, parseSendStreamBatches, SendStreamParser, decodeCommand, MAX_STREAM_VERSION, type ParseOptions } from './parser.js';
 export { SendCommandType, SendAttribute, commandName, type SendCommandName } from './commands.js';
 export { attrBytes, attrNumber, attrOptional, attrPath, attrTimespec, type SendCommand, type SendTimespec } from './command.js';
 export { crc32c, crc32cUpdate } from './crc32c.js';

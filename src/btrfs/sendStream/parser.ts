@@ -26,51 +26,83 @@ export interface ParseOptions {
 }
 
 /**
- * Parse a send stream from chunks (a Readable is an AsyncIterable of Buffers). Yields every
- * command including END; several concatenated streams (as `btrfs send a b` writes) are read
- * one after the other. Throws SendStreamError on bad magic, CRC mismatch or truncation.
+ * The parser's state machine, fed chunk by chunk as they arrive: `push` returns the commands
+ * the chunk completed (a batch, so a consumer pays for one await per chunk, not per command),
+ * `end` checks that the stream ended with END.
  */
-export async function* parseSendStream(
-  source: AsyncIterable<Uint8Array>,
-  options: ParseOptions = {},
-): AsyncGenerator<SendCommand, void, undefined> {
-  const verifyCrc = options.verifyCrc ?? true;
-  const queue = new ChunkQueue();
-  let version = 0; // 0: expecting a stream header
-  let offset = 0; // stream offset of queue's first byte
-  let sawEnd = false;
-  let sawAny = false;
+export class SendStreamParser {
+  private readonly verifyCrc: boolean;
+  private readonly queue = new ChunkQueue();
+  private version = 0; // 0: expecting a stream header
+  private offset = 0; // stream offset of the queue's first byte
+  private sawEnd = false;
+  private sawAny = false;
 
-  for await (const chunk of source) {
-    if (chunk.length === 0) continue;
+  constructor(options: ParseOptions = {}) {
+    this.verifyCrc = options.verifyCrc ?? true;
+  }
+
+  push(chunk: Uint8Array): SendCommand[] {
+    const commands: SendCommand[] = [];
+    if (chunk.length === 0) return commands;
+    const queue = this.queue;
     queue.push(chunk);
     for (;;) {
-      if (version === 0) {
+      if (this.version === 0) {
         if (queue.length < STREAM_HEADER_LEN) break;
         const header = queue.take(STREAM_HEADER_LEN);
-        version = readStreamHeader(header, offset);
-        offset += STREAM_HEADER_LEN;
-        sawEnd = false;
-        sawAny = true;
+        this.version = readStreamHeader(header, this.offset);
+        this.offset += STREAM_HEADER_LEN;
+        this.sawEnd = false;
+        this.sawAny = true;
         continue;
       }
       if (queue.length < CMD_HEADER_LEN) break;
       const payloadLen = queue.peekUInt32LE(0);
       if (queue.length < CMD_HEADER_LEN + payloadLen) break;
       const bytes = queue.take(CMD_HEADER_LEN + payloadLen);
-      const command = decodeCommand(bytes, version, offset, verifyCrc);
-      offset += bytes.length;
+      const command = decodeCommand(bytes, this.version, this.offset, this.verifyCrc);
+      this.offset += bytes.length;
       if (command.type === SendCommandType.END) {
-        version = 0;
-        sawEnd = true;
+        this.version = 0;
+        this.sawEnd = true;
       }
-      yield command;
+      commands.push(command);
+    }
+    return commands;
+  }
+
+  end(): void {
+    if (!this.sawAny) throw new SendStreamError('the btrfs send stream is empty');
+    if (this.queue.length > 0 || !this.sawEnd) {
+      throw new SendStreamError(`the btrfs send stream is truncated at byte ${this.offset + this.queue.length} (no END command)`);
     }
   }
-  if (!sawAny) throw new SendStreamError('the btrfs send stream is empty');
-  if (queue.length > 0 || !sawEnd) {
-    throw new SendStreamError(`the btrfs send stream is truncated at byte ${offset + queue.length} (no END command)`);
+}
+
+/**
+ * Parse a send stream from chunks (a Readable is an AsyncIterable of Buffers), one batch of
+ * whole commands per chunk. Several concatenated streams (as `btrfs send a b` writes) are read
+ * one after the other. Throws SendStreamError on bad magic, CRC mismatch or truncation.
+ */
+export async function* parseSendStreamBatches(
+  source: AsyncIterable<Uint8Array>,
+  options: ParseOptions = {},
+): AsyncGenerator<SendCommand[], void, undefined> {
+  const parser = new SendStreamParser(options);
+  for await (const chunk of source) {
+    const commands = parser.push(chunk);
+    if (commands.length > 0) yield commands;
   }
+  parser.end();
+}
+
+/** As parseSendStreamBatches, one command at a time (every command including END). */
+export async function* parseSendStream(
+  source: AsyncIterable<Uint8Array>,
+  options: ParseOptions = {},
+): AsyncGenerator<SendCommand, void, undefined> {
+  for await (const batch of parseSendStreamBatches(source, options)) yield* batch;
 }
 
 function readStreamHeader(header: Buffer, offset: number): number {

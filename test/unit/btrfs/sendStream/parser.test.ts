@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
-  attrBytes, attrNumber, attrOptional, parseSendStream, SendAttribute, SendStreamError, type SendCommand,
+  attrBytes, attrNumber, attrOptional, parseSendStream, SendAttribute, SendStreamError, SendStreamParser, type SendCommand,
 } from '../../../../src/btrfs/sendStream/index.js';
 import { dumpLines, dumpPathBytes, parseChunked, streamBytes } from './fixtures.js';
 
@@ -65,6 +65,29 @@ describe('parseSendStream on recorded real streams', () => {
         whole.map((c) => [c.type, c.offset, c.attributes.map((a) => a?.toString('hex'))]),
       );
     }
+  });
+});
+
+describe('SendStreamParser, fed as a pipe delivers', () => {
+  it('returns the commands each chunk completed, in order, and nothing for a partial one', () => {
+    const bytes = streamBytes('scenario-v1-nodata.bin');
+    const parser = new SendStreamParser();
+    // The stream header (17 bytes) and half of the first command: no command yet.
+    expect(parser.push(bytes.subarray(0, 20))).toEqual([]);
+    const batches: SendCommand[][] = [];
+    for (let at = 20; at < bytes.length; at += 500) batches.push(parser.push(bytes.subarray(at, Math.min(bytes.length, at + 500))));
+    parser.end();
+    const all = batches.flat();
+    expect(all).toHaveLength(108);
+    expect(all.map((c) => c.offset)).toEqual([...all.map((c) => c.offset)].sort((a, b) => a - b));
+    expect(batches.filter((b) => b.length > 1).length).toBeGreaterThan(0);
+  });
+
+  it('end() refuses a stream cut before END', () => {
+    const bytes = streamBytes('scenario-v1-nodata.bin');
+    const parser = new SendStreamParser();
+    parser.push(bytes.subarray(0, bytes.length - 3));
+    expect(() => parser.end()).toThrow(/truncated/);
   });
 });
 
