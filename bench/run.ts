@@ -31,34 +31,36 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function time(fn: () => Promise<unknown>, runs = RUNS): Promise<number> {
-  await fn(); // warm the page cache and the index: every target is about the steady state
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
-}
-
 const nodeStart = () => execa(process.execPath, ['-e', '0']);
 
-/** A command and Node's bare start, measured in alternation (the machine's load drifts). */
-async function timeAgainstNode(fn: () => Promise<unknown>, runs = 2 * RUNS): Promise<{ measured: number; node: number }> {
+/**
+ * A measurement and its baseline, run in alternation after one warm-up each: the load of a
+ * shared machine drifts, and alternation lets the drift hit both sides alike.
+ */
+async function timePair(
+  fn: () => Promise<unknown>,
+  baseline: () => Promise<unknown>,
+  runs = RUNS,
+): Promise<{ measured: number; baseline: number }> {
+  await baseline();
   await fn();
-  await nodeStart();
   const measured: number[] = [];
-  const node: number[] = [];
+  const base: number[] = [];
   for (let i = 0; i < runs; i++) {
     let start = performance.now();
-    await nodeStart();
-    node.push(performance.now() - start);
+    await baseline();
+    base.push(performance.now() - start);
     start = performance.now();
     await fn();
     measured.push(performance.now() - start);
   }
-  return { measured: median(measured), node: median(node) };
+  return { measured: median(measured), baseline: median(base) };
+}
+
+/** A command and Node's bare start, measured in alternation. */
+async function timeAgainstNode(fn: () => Promise<unknown>, runs = 2 * RUNS): Promise<{ measured: number; node: number }> {
+  const pair = await timePair(fn, nodeStart, runs);
+  return { measured: pair.measured, node: pair.baseline };
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -119,18 +121,26 @@ async function main(): Promise<void> {
     let smallCount = 0;
 
     // Large change set.
-    const rawLarge = await time(() => sendToNull(pLarge, p1));
-    const oursLarge = await time(async () => { largeCount = (await computeFileChanges(p1, pLarge, { mountPrefix: '/' })).length; });
+    const { measured: oursLarge, baseline: rawLarge } = await timePair(
+      async () => { largeCount = (await computeFileChanges(p1, pLarge, { mountPrefix: '/' })).length; },
+      () => sendToNull(pLarge, p1),
+    );
     rows.push({ target: `large (${largeCount} paths): file changes vs raw btrfs send`, measured: ms(oursLarge), baseline: ms(rawLarge), ratio: oursLarge / rawLarge, limit: '≤ 1.15×', pass: oursLarge <= 1.15 * rawLarge });
-    const snapperLarge = await time(() => snapperStatus(sys, config, 1, sys.changed.large), 3);
-    const diffLarge = await time(() => cli(['--root', sys.root, 'diff', '1', String(sys.changed.large)]), 3);
+    const { measured: diffLarge, baseline: snapperLarge } = await timePair(
+      () => cli(['--root', sys.root, 'diff', '1', String(sys.changed.large)]),
+      () => snapperStatus(sys, config, 1, sys.changed.large),
+      3,
+    );
     rows.push({ target: 'large: whole diff command vs snapper status', measured: ms(diffLarge), baseline: ms(snapperLarge), ratio: diffLarge / snapperLarge, limit: '≤ 0.8×', pass: diffLarge <= 0.8 * snapperLarge });
 
     // Small change set.
     const diffSmall = await timeAgainstNode(() => cli(['--root', sys.root, 'diff', '1', String(sys.changed.small)]));
     rows.push(startupRow('small: whole diff command', diffSmall.measured, diffSmall.node, 100));
-    const oursSmall = await time(async () => { smallCount = (await computeFileChanges(p1, pSmall, { mountPrefix: '/' })).length; });
-    const walk = await time(async () => execa('rsync', ['-ain', '--delete', `${p1}/`, `${pSmall}/`], { stdout: 'ignore' }), 3);
+    const { measured: oursSmall, baseline: walk } = await timePair(
+      async () => { smallCount = (await computeFileChanges(p1, pSmall, { mountPrefix: '/' })).length; },
+      async () => execa('rsync', ['-ain', '--delete', `${p1}/`, `${pSmall}/`], { stdout: 'ignore' }),
+      3,
+    );
     rows.push({ target: `small (${smallCount} paths): file changes vs full tree walk (rsync -ain)`, measured: ms(oursSmall), baseline: ms(walk), ratio: walk / oursSmall, limit: '≥ 20× faster', pass: walk >= 20 * oursSmall });
 
     // list with 1,000 snapshots.
