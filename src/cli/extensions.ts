@@ -1,12 +1,10 @@
 /** Commands contributed by other modules (manifest, boot, fleet), wired in one place. */
 import type { Command } from 'commander';
-import { runTransaction } from '../transaction/transaction.js';
 import type { CliContext } from './context.js';
 import { registerBootCommands } from './commands/boot.js';
 import { registerDiffCommand } from './commands/diff.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerRebootCommand } from './commands/reboot.js';
-import { transactionHooks } from './hooks.js';
 import { systemSettings } from './settings.js';
 
 /**
@@ -22,6 +20,10 @@ export async function registerExtensionCommands(program: Command, ctx: () => Cli
     return {
       system,
       transact: async (request) => {
+        const [{ runTransaction }, { transactionHooks }] = await Promise.all([
+          import('../transaction/transaction.js'),
+          import('./hooks.js'),
+        ]);
         const outcome = await runTransaction(system, {
           description: c.options.description ?? request.description,
           commandLine: ['transactional-update', ...c.argv],

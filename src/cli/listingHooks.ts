@@ -2,12 +2,9 @@
  * What listings and rollbacks get from the manifest, boot and reboot modules: a summary per
  * snapshot, a rollback preview, status lines, and how the next boot is set.
  */
-import { repairPointers, pendingEtcEdits, readEtcMergeReport, readHealthResult, refreshBootMenu, setNextBoot, lastKnownGood, badPackageSets } from '../boot/index.js';
+import { readHealthResult, lastKnownGood, badPackageSets } from '../boot/state.js';
 import { readListing, rollbackPreviewFor, type Listing } from '../manifest/listing.js';
 import { readPendingReboot } from '../reboot/state.js';
-import { systemSettings } from './settings.js';
-import { nextWindow } from '../reboot/window.js';
-import { formatInZone } from '../reboot/timezone.js';
 import type { ListedSnapshot, Overview } from '../snapshots/overview.js';
 import type { System } from '../snapshots/system.js';
 import { escapeControl } from '../util/escape.js';
@@ -63,6 +60,11 @@ export async function listingHooks(system: System, configFile?: string): Promise
       const lines: string[] = [];
       const data: Record<string, unknown> = {};
       try {
+        const [{ systemSettings }, { nextWindow }, { formatInZone }] = await Promise.all([
+          import('./settings.js'),
+          import('../reboot/window.js'),
+          import('../reboot/timezone.js'),
+        ]);
         const { settings } = systemSettings(system.root, configFile);
         const window = nextWindow(new Date(), settings.rebootWindows, settings.rebootTimeZone);
         if (window) {
@@ -90,6 +92,7 @@ export async function listingHooks(system: System, configFile?: string): Promise
           log.detail(`no next-boot preview: ${String(error)}`);
         }
         try {
+          const { pendingEtcEdits } = await import('../boot/etcMerge.js');
           const edits = await pendingEtcEdits(system);
           if (edits && edits.carried.length) {
             lines.push(`Edits to /etc made since snapshot ${edits.snapshot} was taken, carried over at boot: ${edits.carried.map(escapeControl).join(', ')}`);
@@ -102,6 +105,7 @@ export async function listingHooks(system: System, configFile?: string): Promise
           log.detail(`no pending /etc edits: ${String(error)}`);
         }
       }
+      const { readEtcMergeReport } = await import('../boot/etcMerge.js');
       const merge = readEtcMergeReport(system);
       if (merge && merge.conflicts.length) {
         lines.push(`/etc conflicts at the last boot (the snapshot's version kept, yours beside it): ${merge.conflicts.map((c) => escapeControl(c.path)).join(', ')}`);
@@ -122,13 +126,16 @@ export async function listingHooks(system: System, configFile?: string): Promise
       return { lines, data };
     },
     async setNextBoot(number) {
+      const { setNextBoot, refreshBootMenu } = await import('../boot/index.js');
       await setNextBoot(system, number);
       await refreshBootMenu(system);
     },
     async afterRemoval() {
+      const { refreshBootMenu } = await import('../boot/index.js');
       await refreshBootMenu(system);
     },
     async repair() {
+      const { repairPointers } = await import('../boot/index.js');
       await repairPointers(system);
     },
   };

@@ -1,10 +1,7 @@
 /** health-check, etc-merge, grub.cfg, bootloader, initrd, kargs: the boot side's commands. */
 import type { Command } from 'commander';
 import { TuError, UsageError } from '../../errors.js';
-import { healthCheck, mergeEtcAtBoot, refreshBootMenu, reinstallBootloader, repairPointers } from '../../boot/index.js';
-import { readSnapshotCmdline } from '../../boot/cmdline.js';
-import { editKargs, type KargsEdit } from '../../boot/kargs.js';
-import { performReboot } from '../../reboot/perform.js';
+import type { KargsEdit } from '../../boot/kargs.js';
 import { defaultSnapshot, type System } from '../../snapshots/system.js';
 import { escapeControl } from '../../util/escape.js';
 
@@ -25,6 +22,9 @@ function needTransact(ctx: BootCommandContext): BootTransact {
   return ctx.transact;
 }
 
+// The boot and reboot modules load when one of these commands runs: `list` and `diff` never need them.
+const boot = () => import('../../boot/index.js');
+
 export function registerBootCommands(program: Command, getContext: () => Promise<BootCommandContext>): void {
   program
     .command('health-check')
@@ -32,9 +32,10 @@ export function registerBootCommands(program: Command, getContext: () => Promise
     .option('--no-reboot', 'never restart the machine; only record and repoint')
     .action(async (opts: { reboot: boolean }) => {
       const { system } = await getContext();
-      const outcome = await healthCheck(system, {
+      const outcome = await (await boot()).healthCheck(system, {
         reboot: async () => {
           if (!opts.reboot) return;
+          const { performReboot } = await import('../../reboot/perform.js');
           await performReboot(
             { method: 'systemd', mechanism: 'reboot', reason: 'the health check failed' },
             { root: system.root, snapshot: undefined, level: 'reboot' },
@@ -51,7 +52,7 @@ export function registerBootCommands(program: Command, getContext: () => Promise
     .description('carry /etc edits made before the reboot into the booted snapshot (run at boot)')
     .action(async () => {
       const { system } = await getContext();
-      const report = await mergeEtcAtBoot(system);
+      const report = await (await boot()).mergeEtcAtBoot(system);
       if (!report) return;
       say(`/etc merged from snapshot ${report.from}: ${report.merged.length} carried, ${report.conflicts.length} conflicts`);
       for (const c of report.conflicts) say(`conflict: ${c.path} keeps snapshot ${report.snapshot}'s version${c.runningCopy ? `; the running one is ${c.runningCopy}` : ''}`);
@@ -62,6 +63,7 @@ export function registerBootCommands(program: Command, getContext: () => Promise
     .description('regenerate the boot menu')
     .action(async () => {
       const { system } = await getContext();
+      const { repairPointers, refreshBootMenu } = await boot();
       await repairPointers(system);
       if (!(await refreshBootMenu(system))) {
         throw new TuError('this system has no transactional-update GRUB directory', {
@@ -75,7 +77,7 @@ export function registerBootCommands(program: Command, getContext: () => Promise
     .description('reinstall the boot loader on the ESP')
     .action(async () => {
       const { system } = await getContext();
-      await reinstallBootloader(system);
+      await (await boot()).reinstallBootloader(system);
       say('boot loader reinstalled');
     });
 
@@ -100,12 +102,14 @@ export function registerBootCommands(program: Command, getContext: () => Promise
       const ctx = await getContext();
       const next = (await defaultSnapshot(ctx.system)) ?? ctx.system.booted;
       if (next === undefined) throw new TuError('there is no next snapshot');
+      const { readSnapshotCmdline } = await import('../../boot/cmdline.js');
       const current = readSnapshotCmdline(ctx.system.store.paths(next).snapshot).args;
       if (action === undefined || action === 'show') {
         say(current.join(' '));
         return;
       }
       if (action !== 'add' && action !== 'remove' && action !== 'set') throw new UsageError(`unknown kargs action ${JSON.stringify(action)}`, { hint: 'use show, add, remove or set' });
+      const { editKargs } = await import('../../boot/kargs.js');
       const updated = editKargs(current, { op: action, args } as KargsEdit);
       const { number } = await needTransact(ctx)({
         description: `kargs ${action} ${args.join(' ')}`.trim(),

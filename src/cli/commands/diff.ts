@@ -2,11 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { TuError } from '../../errors.js';
-import { diffSnapshots } from '../../manifest/snapshotDiff.js';
 import type { CliContext } from '../context.js';
-import { diffJson, formatJson } from '../render/json.js';
-import { renderSnapshotDiff } from '../render/manifestText.js';
-import { makePalette, wantsColor } from '../render/palette.js';
 import { parseSnapshotNumber, requireSnapshot } from './show.js';
 
 export function registerDiffCommand(program: Command, ctx: () => CliContext): void {
@@ -28,6 +24,12 @@ export async function diffCommand(ctx: CliContext, aText: string, bText: string)
       throw new TuError(`snapshot ${number} is not a complete snapshot`, { hint: "see 'transactional-update list'" });
     }
   }
+  const [{ diffSnapshots }, { diffJson, formatJson }, { renderSnapshotDiff }, { makePalette, wantsColor }] = await Promise.all([
+    import('../../manifest/snapshotDiff.js'),
+    import('../render/json.js'),
+    import('../render/manifestText.js'),
+    import('../render/palette.js'),
+  ]);
   const diff = await diffSnapshots(system.store, from, to);
   if (ctx.options.json) ctx.print(formatJson(diffJson(diff)));
   else ctx.print(renderSnapshotDiff(diff, makePalette(wantsColor(process.stdout))));

@@ -1,8 +1,6 @@
 /** image create|mount|umount: managed Btrfs systems in loop images. */
 import type { Command } from 'commander';
 import { EnvironmentError } from '../../errors.js';
-import { createImage, parseSize } from '../../image/create.js';
-import { mountImage, umountImage } from '../../image/mount.js';
 import { escapeControl } from '../../util/escape.js';
 import type { CliContext } from '../context.js';
 
@@ -23,6 +21,7 @@ export function registerImageCommands(program: Command, ctx: () => CliContext): 
       requireRoot();
       const include = opts.include.split(',').map((p) => p.trim()).filter(Boolean);
       const bootable = opts.bootable ? await (await import('../bootableHooks.js')).bootableHooks() : undefined;
+      const { createImage, parseSize } = await import('../../image/create.js');
       const created = await createImage({
         file, sizeBytes: parseSize(opts.size), suite: opts.suite, include,
         ...(opts.mirror ? { mirror: opts.mirror } : {}),
@@ -36,6 +35,7 @@ export function registerImageCommands(program: Command, ctx: () => CliContext): 
     .description('mount an image as a booted system sees itself')
     .action(async (file: string, dir: string) => {
       requireRoot();
+      const { mountImage } = await import('../../image/mount.js');
       const mounted = await mountImage(file, dir);
       ctx().note(`Mounted ${escapeControl(file)} at ${escapeControl(mounted.dir)} (${mounted.devices.join(', ')}).`);
     });
@@ -43,6 +43,7 @@ export function registerImageCommands(program: Command, ctx: () => CliContext): 
     .description('unmount an image mounted with image mount and detach its loop devices')
     .action(async (dir: string) => {
       requireRoot();
+      const { umountImage } = await import('../../image/mount.js');
       await umountImage(dir);
       ctx().note(`Unmounted ${escapeControl(dir)}.`);
     });

@@ -5,8 +5,6 @@
  */
 import type { Command } from 'commander';
 import { TuError } from '../../errors.js';
-import { REBOOT_CHECK_INTERVAL_MS, runReboot } from '../../reboot/run.js';
-import { formatInZone } from '../../reboot/timezone.js';
 import type { RebootDecision } from '../../reboot/decide.js';
 import { defaultSnapshot } from '../../snapshots/system.js';
 import { log } from '../../util/log.js';
@@ -24,6 +22,8 @@ async function rebootCommand(ctx: CliContext, ifNeeded: boolean): Promise<void> 
   const system = await ctx.system();
   const { config, settings } = systemSettings(system.root, ctx.options.config);
   const { fleetSettings, openFleetNode, takeSlotAndReboot } = await import('../../reboot/fleet/index.js');
+  const { REBOOT_CHECK_INTERVAL_MS, runReboot } = await import('../../reboot/run.js');
+  const { formatInZone } = await import('../../reboot/timezone.js');
   const node = openFleetNode(fleetSettings(config), system.stateDir);
   try {
     const decision = await runReboot({
@@ -49,14 +49,14 @@ async function rebootCommand(ctx: CliContext, ifNeeded: boolean): Promise<void> 
         : {}),
     });
     log.step(`reboot: ${decision.reason}`);
-    if (ctx.options.json) ctx.print(JSON.stringify(decisionJson(decision, settings.rebootTimeZone)));
+    if (ctx.options.json) ctx.print(JSON.stringify(decisionJson(decision, settings.rebootTimeZone, formatInZone)));
     else ctx.note(decision.reason);
   } finally {
     node?.lock.close();
   }
 }
 
-function decisionJson(d: RebootDecision, tz: string) {
+function decisionJson(d: RebootDecision, tz: string, formatInZone: (date: Date, zone: string) => string) {
   return {
     action: d.action,
     reason: d.reason,

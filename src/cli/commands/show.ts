@@ -2,12 +2,8 @@
 import type { Command } from 'commander';
 import { SnapshotNotFoundError, TuError, UsageError } from '../../errors.js';
 import { escapeControl } from '../../util/escape.js';
-import { loadManifest } from '../../manifest/load.js';
 import type { SnapshotRecord, SnapshotStore } from '../../snapshots/store.js';
 import type { CliContext } from '../context.js';
-import { formatJson, showJson } from '../render/json.js';
-import { renderManifest } from '../render/manifestText.js';
-import { makePalette, wantsColor } from '../render/palette.js';
 
 export function registerShowCommand(program: Command, ctx: () => CliContext): void {
   program
@@ -26,6 +22,13 @@ export async function showCommand(ctx: CliContext, text: string): Promise<void> 
       hint: "its manifest is written when it completes; 'transactional-update cleanup' removes crashed ones",
     });
   }
+  // The manifest modules (and the comparison behind an on-demand manifest) load only here.
+  const [{ loadManifest }, { formatJson, showJson }, { renderManifest }, { makePalette, wantsColor }] = await Promise.all([
+    import('../../manifest/load.js'),
+    import('../render/json.js'),
+    import('../render/manifestText.js'),
+    import('../render/palette.js'),
+  ]);
   const manifest = await loadManifest(system.store, number);
   if (ctx.options.json) ctx.print(formatJson(showJson(manifest)));
   else ctx.print(renderManifest(manifest, makePalette(wantsColor(process.stdout))));

@@ -6,13 +6,12 @@ import { planCleanup } from '../../snapshots/cleanupPlan.js';
 import { lastBootedOtherThan, readBootHistory, hasBooted } from '../../snapshots/bootHistory.js';
 import type { System } from '../../snapshots/system.js';
 import { acquireLock } from '../../transaction/lock.js';
-import { recoverCrashedTransactions } from '../../transaction/recovery.js';
 import { escapeControl } from '../../util/escape.js';
 import type { CliContext } from '../context.js';
 import { askYesNo } from '../prompt.js';
 import { listingHooks, type ListingHooks } from '../listingHooks.js';
 import { renderTable } from '../table.js';
-import { lastKnownGood } from '../../boot/index.js';
+import { lastKnownGood } from '../../boot/state.js';
 import { systemSettings } from '../settings.js';
 
 export function registerSnapshotCommands(program: Command, ctx: () => CliContext): void {
@@ -206,6 +205,7 @@ async function cleanupCommand(ctx: CliContext, opts: { dryRun?: boolean; limit?:
     if (!ctx.options.json) ctx.note(all.length ? `Would remove: ${all.join(', ')}` : 'Nothing to remove.');
     return;
   }
+  const { recoverCrashedTransactions } = await import('../../transaction/recovery.js');
   await recoverCrashedTransactions(system);
   for (const n of all) if (system.store.has(n)) await system.store.delete(n);
   if (all.length) await (await listingHooks(system)).afterRemoval();

@@ -2,12 +2,20 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { detectPackageManager } from '../../pkg/detect.js';
 import { localPackageKind, validatePackageArguments } from '../../pkg/arguments.js';
 import type { PackageAction } from '../../pkg/types.js';
-import { runTransaction, type TransactionOutcome, type TransactionRequest, type TransactionStep } from '../../transaction/transaction.js';
+import type { TransactionOutcome, TransactionRequest, TransactionStep } from '../../transaction/transaction.js';
 import type { CliContext } from '../context.js';
-import { transactionHooks } from '../hooks.js';
+
+/** The transaction engine and its hooks, loaded when a transaction runs (listings never need them). */
+async function engine() {
+  const [{ runTransaction }, { transactionHooks }, { detectPackageManager }] = await Promise.all([
+    import('../../transaction/transaction.js'),
+    import('../hooks.js'),
+    import('../../pkg/detect.js'),
+  ]);
+  return { runTransaction, transactionHooks, detectPackageManager };
+}
 
 const PACKAGE_DIR_INSIDE = '/run/transactional-update-packages';
 
@@ -44,6 +52,7 @@ export function decideInteractive(kind: PackageAction['kind'], options: { nonInt
 async function packageTransaction(ctx: CliContext, action: PackageAction, description: string): Promise<void> {
   const packages = 'packages' in action ? validatePackageArguments(action.packages) : [];
   const system = await ctx.system();
+  const { runTransaction, transactionHooks, detectPackageManager } = await engine();
   const adapter = detectPackageManager(system.root);
   const interactive = decideInteractive(action.kind, ctx.options, ctx.terminal);
 
@@ -85,6 +94,7 @@ function stageLocalPackages(packages: string[]): { arguments: string[]; dir: str
 
 async function runCommand(ctx: CliContext, argv: string[]): Promise<void> {
   const system = await ctx.system();
+  const { runTransaction, transactionHooks } = await engine();
   const outcome = await runTransaction(system, {
     ...baseRequest(ctx, `run ${argv.join(' ')}`),
     interactive: ctx.terminal && !ctx.options.nonInteractive,
@@ -96,6 +106,7 @@ async function runCommand(ctx: CliContext, argv: string[]): Promise<void> {
 
 async function shellTransaction(ctx: CliContext): Promise<void> {
   const system = await ctx.system();
+  const { runTransaction, transactionHooks } = await engine();
   const terminal = Boolean(process.stdin.isTTY);
   const outcome = await runTransaction(system, {
     ...baseRequest(ctx, 'shell'),
