@@ -8,7 +8,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, ftruncateSync,
 import { dirname, join } from 'node:path';
 import * as btrfs from '../btrfs/btrfs.js';
 import { UsageError } from '../errors.js';
-import { SnapshotStore, MARKER_KEY } from '../snapshots/store.js';
+import { SnapshotStore, MARKER_KEY, IN_PROGRESS_KEY } from '../snapshots/store.js';
 import { run } from '../util/exec.js';
 import { log } from '../util/log.js';
 import {
@@ -130,7 +130,7 @@ async function buildLayout(top: string, facts: { tarball: string; uuid: string; 
     date: new Date(),
     description: 'first root filesystem',
     cleanup: '',
-    userdata: { [MARKER_KEY]: 'yes', 'transactional-update-in-progress': 'yes' },
+    userdata: { [MARKER_KEY]: 'yes', [IN_PROGRESS_KEY]: 'yes' },
   });
   const paths = store.paths(number);
   await btrfs.createSubvolume(paths.snapshot);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { log } from '../util/log.js';
 import { parseInfo } from '../snapshots/infoXml.js';
+import { markersOf } from '../snapshots/markers.js';
 import { errorMessage } from '../errors.js';
 import { fileSignature, isFresh, planRefresh, type FileSignature, type Indexed, type OnDisk } from './indexFreshness.js';
 import { IndexTooNewError, migrate } from './indexSchema.js';
@@ -20,11 +21,6 @@ import type { FileChange, Manifest } from './types.js';
 
 export const INDEX_FILE = 'transactional-update.db';
 
-// The userdata keys of src/snapshots/store.ts (MARKER_KEY, IN_PROGRESS_KEY, FAILED_KEY),
-// repeated here because importing store.ts loads the subprocess layer.
-const MARKER_KEY = 'transactional-update';
-const IN_PROGRESS_KEY = 'transactional-update-in-progress';
-const FAILED_KEY = 'transactional-update-failed';
 
 export function indexPath(store: ManifestLocator): string {
   return join(store.dir, INDEX_FILE);
@@ -154,9 +150,7 @@ function toSummary(row: SnapshotRow): SnapshotSummary {
     description: row.description,
     type: row.type,
     userdata,
-    ours: MARKER_KEY in userdata,
-    inProgress: userdata[IN_PROGRESS_KEY] === 'yes',
-    failed: userdata[FAILED_KEY] === 'yes',
+    ...markersOf(userdata),
     hasManifest,
     manifestError: row.manifest_error,
     commandLine: row.command === null ? null : (JSON.parse(row.command) as string[]),

@@ -10,9 +10,9 @@ import * as btrfs from '../btrfs/btrfs.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { parseInfo, serializeInfo, type SnapshotInfo } from './infoXml.js';
 
-export const MARKER_KEY = 'transactional-update';
-export const IN_PROGRESS_KEY = 'transactional-update-in-progress';
-export const FAILED_KEY = 'transactional-update-failed';
+import { markersOf } from './markers.js';
+
+export { MARKER_KEY, IN_PROGRESS_KEY, FAILED_KEY, markersOf } from './markers.js';
 const HIGH_WATER_FILE = 'transactional-update.last-number';
 
 export interface SnapshotPaths {
@@ -158,11 +158,6 @@ export class SnapshotStore {
       rmdirSync(p.dir);
     }
   }
-}
-
-/** What our userdata keys say of a snapshot. */
-export function markersOf(userdata: Record<string, string>): { ours: boolean; inProgress: boolean; failed: boolean } {
-  return { ours: MARKER_KEY in userdata, inProgress: userdata[IN_PROGRESS_KEY] === 'yes', failed: userdata[FAILED_KEY] === 'yes' };
 }
 
 /** Root and /etc are complete: bootable, listable as a system. */
