@@ -1,38 +1,52 @@
-// Bundles the command line (src/cli/main.ts) into dist/cli: Node's module loader spends more
-// on resolving and compiling a few hundred small ES modules than `list` spends on its work.
-// Code behind dynamic imports (fleet/etcd, the send-stream comparison) goes into chunks that
-// load only when a command needs them. better-sqlite3 (a native addon) and etcd3 (gRPC,
-// loaded only by the fleet commands) stay in node_modules.
+// Bundles the command line into dist/cli: Node's module loader spends more on resolving and
+// compiling a few hundred small ES modules than `list` spends on its work.
+// - dist/cli/bundle.cjs: src/cli/main.ts and everything it imports, one CommonJS file (code
+//   behind dynamic imports is initialised only when a command needs it). better-sqlite3 (a
+//   native addon) and etcd3 (gRPC, loaded only by the fleet commands) stay in node_modules.
+// - dist/cli/main.js: the launcher (src/cli/launch.ts), which compiles the bundle with V8's
+//   code cache; it carries the bundle's content hash, the cache's key.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const outdir = 'dist/cli';
+const bundle = join(outdir, 'bundle.cjs');
 rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
-const result = await build({
-  entryPoints: { main: 'src/cli/main.ts' },
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  outdir,
-  chunkNames: 'chunks/[name]-[hash]',
-  external: ['better-sqlite3', 'etcd3'],
-  // Bundled CommonJS packages (commander) call require() for Node's own modules.
-  banner: { js: "import { createRequire as __tuCreateRequire } from 'node:module';\nconst require = __tuCreateRequire(import.meta.url);" },
-  metafile: true,
   sourcemap: true,
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
+};
+const result = await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: bundle,
+  format: 'cjs',
+  external: ['better-sqlite3', 'etcd3'],
+  // src/chroot/run.ts finds enter.sh beside its module: in the bundle, beside bundle.cjs.
+  // The launcher passes __tuModuleUrl with the wrapper's other arguments.
+  define: { 'import.meta.url': '__tuModuleUrl' },
+  metafile: true,
 });
+if (!Object.values(result.metafile.outputs).some((out) => 'src/chroot/run.ts' in out.inputs)) {
+  throw new Error('bundle-cli: src/chroot/run.ts is not in the bundle');
+}
+copyFileSync('src/chroot/enter.sh', join(outdir, 'enter.sh'));
+chmodSync(join(outdir, 'enter.sh'), 0o755);
 
-// The chroot entry script is found beside the module that runs it (src/chroot/run.ts):
-// copy it beside whichever output file holds that module.
-const runner = Object.entries(result.metafile.outputs).find(([, out]) => 'src/chroot/run.ts' in out.inputs);
-if (!runner) throw new Error('bundle-cli: src/chroot/run.ts is in no output file');
-const script = join(dirname(runner[0]), 'enter.sh');
-copyFileSync('src/chroot/enter.sh', script);
-chmodSync(script, 0o755);
+const hash = createHash('sha256').update(readFileSync(bundle)).digest('hex');
+await build({
+  ...common,
+  entryPoints: ['src/cli/launch.ts'],
+  outfile: join(outdir, 'main.js'),
+  format: 'esm',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { __TU_BUNDLE_HASH__: JSON.stringify(hash) },
+});
 chmodSync(join(outdir, 'main.js'), 0o755);
+writeFileSync(join(outdir, 'bundle.sha256'), `${hash}  bundle.cjs\n`);

@@ -1,5 +1,7 @@
-#!/usr/bin/env node
-/** transactional-update: the command line. Parses, dispatches, and maps errors to exit codes. */
+/**
+ * transactional-update: the command line. Parses, dispatches, and maps errors to exit codes.
+ * src/cli/launch.ts runs it (bundled) as the installed program.
+ */
 import { Command, CommanderError, Option } from 'commander';
 import { TuError } from '../errors.js';
 import { escapeControl } from '../util/escape.js';
@@ -109,11 +111,4 @@ function handleError(error: unknown, verbose: boolean): number {
   process.stderr.write(`transactional-update: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return 1;
-}
-
-const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (invokedDirectly || process.argv[1]?.endsWith('/transactional-update')) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
 }

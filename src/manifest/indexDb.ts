@@ -109,8 +109,32 @@ export function listSummaries(store: ManifestLocator): SnapshotSummary[] {
 /** Rows the freshness check already read, when it found nothing to change (saves a query). */
 const lastRows = new WeakMap<Database, SnapshotRow[]>();
 
+const ROW_COLUMNS = [
+  'number', 'info_sig', 'date', 'description', 'type', 'userdata', 'json_sig', 'manifest_error', 'command', 'base',
+  'computed_on_demand', 'packages_added', 'packages_changed', 'packages_removed', 'files', 'etc_changes',
+] as const;
+
+/** Rows as arrays, made into objects here: better-sqlite3 builds row objects slowly (a third of `list`'s query). */
 function selectRows(db: Database): SnapshotRow[] {
-  return db.prepare('SELECT * FROM snapshots ORDER BY number').all() as SnapshotRow[];
+  const arrays = db.prepare(`SELECT ${ROW_COLUMNS.join(', ')} FROM snapshots ORDER BY number`).raw().all() as unknown[][];
+  return arrays.map((a) => ({
+    number: a[0] as number,
+    info_sig: a[1] as string | null,
+    date: a[2] as string | null,
+    description: a[3] as string,
+    type: a[4] as string | null,
+    userdata: a[5] as string,
+    json_sig: a[6] as string | null,
+    manifest_error: a[7] as string | null,
+    command: a[8] as string | null,
+    base: a[9] as number | null,
+    computed_on_demand: a[10] as number | null,
+    packages_added: a[11] as number | null,
+    packages_changed: a[12] as number | null,
+    packages_removed: a[13] as number | null,
+    files: a[14] as number | null,
+    etc_changes: a[15] as number | null,
+  }));
 }
 
 interface SnapshotRow {
