@@ -4,6 +4,7 @@
  */
 import { TuError } from '../errors.js';
 import { run, spawn } from '../util/exec.js';
+import { pacedChunks } from './pacedPipe.js';
 import { parseSendStreamBatches, SendCommandType, type SendCommand } from './sendStream/index.js';
 
 export interface SendOptions {
@@ -39,7 +40,7 @@ export async function* sendStreamBatches(
   let finished = false;
   try {
     try {
-      yield* parseSendStreamBatches(child.stdout!);
+      yield* parseSendStreamBatches(pacedChunks(child.stdout!));
     } catch (error) {
       // A btrfs that failed writes nothing useful: its own message explains better than ours.
       const result = await child;

@@ -42,7 +42,10 @@ export function classifyPath(facts: PathFacts, mountPrefix: string): FileChange 
     return rendered;
   }
   if (facts.old.type !== facts.new.type) {
-    return { ...rendered, change: 'type-changed', oldType: facts.old.type, newType: facts.new.type };
+    rendered.change = 'type-changed';
+    rendered.oldType = facts.old.type;
+    rendered.newType = facts.new.type;
+    return rendered;
   }
   const permissions = (facts.old.mode & 0o7777) !== (facts.new.mode & 0o7777);
   const owner = facts.old.uid !== facts.new.uid;
@@ -55,7 +58,11 @@ export function classifyPath(facts: PathFacts, mountPrefix: string): FileChange 
   if (group) modified.group = true;
   if (facts.xattrs) modified.xattrs = true;
   if (facts.acl) modified.acl = true;
-  return { ...rendered, change: 'modified', modified, oldType: facts.old.type, newType: facts.new.type };
+  rendered.change = 'modified';
+  rendered.modified = modified;
+  rendered.oldType = facts.old.type;
+  rendered.newType = facts.new.type;
+  return rendered;
 }
 
 /** Sort by the path's bytes (BytePath order is byte order). */

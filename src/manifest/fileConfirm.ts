@@ -39,7 +39,7 @@ export async function confirm(checks: Check[], base: string, next: string, stats
         content = contentDiffersInFull(base, next, check.rel, a, b, oldFacts.type);
       }
     }
-    const wantXattrs = check.same ? check.same.xattrNames.size > 0 : oldFacts.type === newFacts.type;
+    const wantXattrs = check.same ? check.same.xattrNames !== undefined : oldFacts.type === newFacts.type;
     const facts: PathFacts = { rel: check.rel, kind: 'both', old: oldFacts, new: newFacts, content, acl: false, xattrs: false };
     if (wantXattrs) needXattrs.push({ rel: check.rel, index: out.length });
     out.push(facts);

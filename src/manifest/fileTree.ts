@@ -8,7 +8,7 @@
  *
  * Pure: commands in, tree out. Names and paths are BytePaths (see below).
  */
-import { SendAttribute, SendCommandType, attrBytes, attrNumber, attrPath, SendStreamError, type SendCommand } from '../btrfs/sendStream/index.js';
+import { SendAttribute, SendCommandType, attrLength, attrNumber, attrPath, SendStreamError, type SendCommand } from '../btrfs/sendStream/index.js';
 import type { FileType } from './types.js';
 
 /**
@@ -33,8 +33,11 @@ export class SimInode {
   readonly ranges: number[] = [];
   mode: number | undefined;
   owner: { uid: number; gid: number } | undefined;
-  /** Extended attribute names set or removed (the values are confirmed against the trees). */
-  readonly xattrNames = new Set<BytePath>();
+  /**
+   * Extended attribute names set or removed (the values are confirmed against the trees);
+   * undefined while there are none (tens of thousands of inodes, few with xattrs).
+   */
+  xattrNames: Set<BytePath> | undefined;
   symlinkTarget: BytePath | undefined;
 
   constructor(origin: BytePath | null, type?: FileType) {
@@ -43,7 +46,7 @@ export class SimInode {
   }
 
   get nominated(): boolean {
-    return this.content || this.mode !== undefined || this.owner !== undefined || this.xattrNames.size > 0;
+    return this.content || this.mode !== undefined || this.owner !== undefined || this.xattrNames !== undefined;
   }
 }
 
@@ -159,7 +162,7 @@ export class StreamReplay {
       }
       case SendCommandType.SET_XATTR:
       case SendCommandType.REMOVE_XATTR:
-        this.nominated(cmd).inode.xattrNames.add(attrPath(cmd, SendAttribute.XATTR_NAME));
+        (this.nominated(cmd).inode.xattrNames ??= new Set()).add(attrPath(cmd, SendAttribute.XATTR_NAME));
         return;
       case SendCommandType.CHMOD:
         this.nominated(cmd).inode.mode = attrNumber(cmd, SendAttribute.MODE);
@@ -174,7 +177,7 @@ export class StreamReplay {
         this.nominated(cmd).inode.content = true;
         return;
       case SendCommandType.WRITE:
-        this.nominateRange(cmd, attrNumber(cmd, SendAttribute.FILE_OFFSET), attrBytes(cmd, SendAttribute.DATA).length);
+        this.nominateRange(cmd, attrNumber(cmd, SendAttribute.FILE_OFFSET), attrLength(cmd, SendAttribute.DATA));
         return;
       case SendCommandType.ENCODED_WRITE:
         this.nominateRange(cmd, attrNumber(cmd, SendAttribute.FILE_OFFSET), attrNumber(cmd, SendAttribute.UNENCODED_FILE_LEN));

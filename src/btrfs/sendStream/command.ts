@@ -9,40 +9,74 @@ export interface SendCommand {
   name: SendCommandName | undefined;
   /** Stream version (1, 2, …) of the stream this command came from. */
   version: number;
-  /** Attribute payloads indexed by attribute number (views into the command's bytes). */
-  attributes: (Buffer | undefined)[];
   /** Byte offset of the command's header in the stream (for error messages). */
   offset: number;
+  /** The whole command, header and payload. */
+  bytes: Buffer;
+  /**
+   * Where the attributes lie in bytes, flat [attribute, start, length, …] in stream order: a
+   * large change set has hundreds of thousands of attributes, and a view (Buffer) for each
+   * would cost more than reading them.
+   */
+  spans: number[];
+}
+
+/** Attribute payloads indexed by attribute number (views into the command's bytes). */
+export function attributeViews(cmd: SendCommand): (Buffer | undefined)[] {
+  const views: (Buffer | undefined)[] = [];
+  for (let i = 0; i < cmd.spans.length; i += 3) views[cmd.spans[i]!] = cmd.bytes.subarray(cmd.spans[i + 1]!, cmd.spans[i + 1]! + cmd.spans[i + 2]!);
+  return views;
+}
+
+/** Index into spans of the attribute's start, or -1. */
+function spanOf(cmd: SendCommand, attr: number): number {
+  const spans = cmd.spans;
+  for (let i = 0; i < spans.length; i += 3) if (spans[i] === attr) return i + 1;
+  return -1;
+}
+
+function requireSpan(cmd: SendCommand, attr: number): number {
+  const at = spanOf(cmd, attr);
+  if (at < 0) {
+    throw new SendStreamError(`send stream command ${cmd.name ?? cmd.type} at byte ${cmd.offset} lacks attribute ${attributeName(attr)}`);
+  }
+  return at;
 }
 
 export function attrBytes(cmd: SendCommand, attr: number): Buffer {
-  const value = cmd.attributes[attr];
-  if (value === undefined) {
-    throw new SendStreamError(`send stream command ${cmd.name ?? cmd.type} at byte ${cmd.offset} lacks attribute ${attributeName(attr)}`);
-  }
-  return value;
+  const at = requireSpan(cmd, attr);
+  return cmd.bytes.subarray(cmd.spans[at]!, cmd.spans[at]! + cmd.spans[at + 1]!);
+}
+
+/** The length of an attribute's payload. */
+export function attrLength(cmd: SendCommand, attr: number): number {
+  return cmd.spans[requireSpan(cmd, attr) + 1]!;
 }
 
 export function attrOptional(cmd: SendCommand, attr: number): Buffer | undefined {
-  return cmd.attributes[attr];
+  const at = spanOf(cmd, attr);
+  return at < 0 ? undefined : cmd.bytes.subarray(cmd.spans[at]!, cmd.spans[at]! + cmd.spans[at + 1]!);
 }
 
 /** An unsigned little-endian integer attribute (u8…u64; values above 2^53 lose precision). */
 export function attrNumber(cmd: SendCommand, attr: number): number {
-  const b = attrBytes(cmd, attr);
-  switch (b.length) {
-    case 1: return b[0]!;
-    case 2: return b.readUInt16LE(0);
-    case 4: return b.readUInt32LE(0);
-    case 8: return b.readUInt32LE(0) + b.readUInt32LE(4) * 0x1_0000_0000;
+  const at = requireSpan(cmd, attr);
+  const start = cmd.spans[at]!;
+  const b = cmd.bytes;
+  switch (cmd.spans[at + 1]) {
+    case 1: return b[start]!;
+    case 2: return b.readUInt16LE(start);
+    case 4: return b.readUInt32LE(start);
+    case 8: return b.readUInt32LE(start) + b.readUInt32LE(start + 4) * 0x1_0000_0000;
     default:
-      throw new SendStreamError(`send stream attribute ${attributeName(attr)} at byte ${cmd.offset} has odd length ${b.length}`);
+      throw new SendStreamError(`send stream attribute ${attributeName(attr)} at byte ${cmd.offset} has odd length ${cmd.spans[at + 1]}`);
   }
 }
 
 /** A path attribute as a latin1 byte string (one char per byte: lossless, see BytePath). */
 export function attrPath(cmd: SendCommand, attr: number = SendAttribute.PATH): string {
-  return attrBytes(cmd, attr).toString('latin1');
+  const at = requireSpan(cmd, attr);
+  return cmd.bytes.toString('latin1', cmd.spans[at]!, cmd.spans[at]! + cmd.spans[at + 1]!);
 }
 
 export interface SendTimespec {

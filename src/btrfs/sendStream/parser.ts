@@ -131,7 +131,7 @@ export function decodeCommand(bytes: Buffer, version: number, offset: number, ve
       );
     }
   }
-  const attributes: (Buffer | undefined)[] = [];
+  const spans: number[] = [];
   const end = bytes.length;
   let pos = CMD_HEADER_LEN;
   while (pos < end) {
@@ -151,10 +151,10 @@ export function decodeCommand(bytes: Buffer, version: number, offset: number, ve
       start = pos + 4;
       if (start + len > end) throw truncatedAttribute(name, type, offset);
     }
-    attributes[attr] = bytes.subarray(start, start + len);
+    spans.push(attr, start, len);
     pos = start + len;
   }
-  return { type, name, version, attributes, offset };
+  return { type, name, version, offset, bytes, spans };
 }
 
 function truncatedAttribute(name: string | undefined, type: number, offset: number): SendStreamError {
