@@ -15,8 +15,6 @@ export const DEFAULT_CODE_CACHE_DIR = '/var/cache/transactional-update';
 export interface CodeCacheKey {
   /** Content hash of the bundle the data was made from. */
   bundleHash: string;
-  /** The command word (list, diff, …): each command compiles different functions. */
-  command: string;
 }
 
 const MAX_CACHE_BYTES = 64 << 20;
@@ -25,7 +23,10 @@ function header(key: CodeCacheKey): string {
   return `tu-code-cache 1 ${key.bundleHash} ${process.version} ${process.arch}\n`;
 }
 
-/** The cache file of a command, or undefined when the command word is not a plain word. */
+/**
+ * The cache file of a command (each command compiles different functions), or undefined when
+ * the command word is not a plain word.
+ */
 export function codeCacheFile(dir: string, command: string | undefined): string | undefined {
   const word = command ?? 'help';
   return /^[a-z][a-z0-9-]{0,31}$/.test(word) ? join(dir, `${word}.v8cache`) : undefined;

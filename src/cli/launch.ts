@@ -30,7 +30,7 @@ function launch(): void {
   const argv = process.argv.slice(2);
   const dir = cacheDirectory();
   const cacheFile = dir === undefined ? undefined : codeCacheFile(dir, commandWord(argv));
-  const key = { bundleHash: __TU_BUNDLE_HASH__, command: commandWord(argv) ?? 'help' };
+  const key = { bundleHash: __TU_BUNDLE_HASH__ };
   const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile, key);
 
   const source = readFileSync(bundle, 'utf8');

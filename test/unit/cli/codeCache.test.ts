@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeCacheFile, readCodeCache, writeCodeCache } from '../../../src/cli/codeCache.js';
 
-const key = { bundleHash: 'a'.repeat(64), command: 'list' };
+const key = { bundleHash: 'a'.repeat(64) };
 const uid = process.getuid?.() ?? 0;
 
 describe('code cache files', () => {
