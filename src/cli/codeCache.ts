@@ -8,7 +8,7 @@
  * V8 checks little more than the source length itself, hence the bundle's content hash.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const DEFAULT_CODE_CACHE_DIR = '/var/cache/transactional-update';
 
@@ -40,7 +40,7 @@ function safe(st: Stats, uid: number): boolean {
 export function readCodeCache(file: string, key: CodeCacheKey, uid = process.getuid?.() ?? -1): Buffer | undefined {
   let fd: number;
   try {
-    if (!safe(statSync(join(file, '..')), uid)) return undefined;
+    if (!safe(statSync(dirname(file)), uid)) return undefined;
     fd = openSync(file, 'r');
   } catch {
     return undefined;
@@ -67,7 +67,7 @@ export function readCodeCache(file: string, key: CodeCacheKey, uid = process.get
 
 /** Stores V8's data atomically (temporary file, then rename); a cache that cannot be written is no error. */
 export function writeCodeCache(file: string, key: CodeCacheKey, data: Buffer): boolean {
-  const dir = join(file, '..');
+  const dir = dirname(file);
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o755 });

@@ -24,8 +24,13 @@ export interface SendCommand {
 /** Attribute payloads indexed by attribute number (views into the command's bytes). */
 export function attributeViews(cmd: SendCommand): (Buffer | undefined)[] {
   const views: (Buffer | undefined)[] = [];
-  for (let i = 0; i < cmd.spans.length; i += 3) views[cmd.spans[i]!] = cmd.bytes.subarray(cmd.spans[i + 1]!, cmd.spans[i + 1]! + cmd.spans[i + 2]!);
+  for (let i = 0; i < cmd.spans.length; i += 3) views[cmd.spans[i]!] = viewAt(cmd, i + 1);
   return views;
+}
+
+/** The payload whose start is at spans[at] (its length follows it). */
+function viewAt(cmd: SendCommand, at: number): Buffer {
+  return cmd.bytes.subarray(cmd.spans[at]!, cmd.spans[at]! + cmd.spans[at + 1]!);
 }
 
 /** Index into spans of the attribute's start, or -1. */
@@ -44,8 +49,7 @@ function requireSpan(cmd: SendCommand, attr: number): number {
 }
 
 export function attrBytes(cmd: SendCommand, attr: number): Buffer {
-  const at = requireSpan(cmd, attr);
-  return cmd.bytes.subarray(cmd.spans[at]!, cmd.spans[at]! + cmd.spans[at + 1]!);
+  return viewAt(cmd, requireSpan(cmd, attr));
 }
 
 /** The length of an attribute's payload. */
@@ -55,7 +59,7 @@ export function attrLength(cmd: SendCommand, attr: number): number {
 
 export function attrOptional(cmd: SendCommand, attr: number): Buffer | undefined {
   const at = spanOf(cmd, attr);
-  return at < 0 ? undefined : cmd.bytes.subarray(cmd.spans[at]!, cmd.spans[at]! + cmd.spans[at + 1]!);
+  return at < 0 ? undefined : viewAt(cmd, at);
 }
 
 /** An unsigned little-endian integer attribute (u8…u64; values above 2^53 lose precision). */
