@@ -8,7 +8,7 @@
 import { listSummaries, type SnapshotSummary } from './indexDb.js';
 import type { RollbackPreview } from './rollbackPreview.js';
 import type { ManifestLocator } from './storeJson.js';
-import type { SnapshotTrees } from './compare.js';
+import type { RecordedDiffStore } from './recordedDiff.js';
 
 export interface SummaryEntry {
   /** "+2 ~14 -1 packages · 312 files · 3 in /etc", or why there is none. */
@@ -36,7 +36,7 @@ export function readListing(store: ManifestLocator): Listing {
 }
 
 /** What going back from `from` to `to` undoes and brings back. */
-export async function rollbackPreviewFor(store: SnapshotTrees, from: number, to: number): Promise<RollbackPreview> {
+export async function rollbackPreviewFor(store: RecordedDiffStore, from: number, to: number): Promise<RollbackPreview> {
   const [{ diffSnapshots }, { previewRollback }] = await Promise.all([import('./snapshotDiff.js'), import('./rollbackPreview.js')]);
   return previewRollback(await diffSnapshots(store, from, to));
 }

@@ -11,10 +11,11 @@ export function registerDiffCommand(program: Command, ctx: () => CliContext): vo
     .description('show what differs from snapshot A to snapshot B')
     .argument('<a>', 'snapshot number (from)')
     .argument('<b>', 'snapshot number (to)')
-    .action(async (a: string, b: string) => diffCommand(ctx(), a, b));
+    .option('--recompute', "compare the snapshots' trees even when B's manifest already records the difference from A")
+    .action(async (a: string, b: string, options: { recompute?: boolean }) => diffCommand(ctx(), a, b, options));
 }
 
-export async function diffCommand(ctx: CliContext, aText: string, bText: string): Promise<void> {
+export async function diffCommand(ctx: CliContext, aText: string, bText: string, options: { recompute?: boolean } = {}): Promise<void> {
   const from = parseSnapshotNumber(aText);
   const to = parseSnapshotNumber(bText);
   const system = await ctx.system();
@@ -30,7 +31,7 @@ export async function diffCommand(ctx: CliContext, aText: string, bText: string)
     import('../render/manifestText.js'),
     import('../render/palette.js'),
   ]);
-  const diff = await diffSnapshots(system.store, from, to);
+  const diff = await diffSnapshots(system.store, from, to, { recompute: options.recompute === true });
   if (ctx.options.json) ctx.print(formatJson(diffJson(diff)));
   else ctx.print(renderSnapshotDiff(diff, makePalette(wantsColor(process.stdout))));
 }

@@ -40,6 +40,7 @@ export function diffJson(d: SnapshotDiff) {
     files: d.files,
     config: d.config.map(config),
     truncated: { config: d.truncated?.config === true },
+    source: d.source,
   };
 }
 

@@ -45,6 +45,7 @@ export function renderSnapshotDiff(d: SnapshotDiff, p: Palette): string {
   lines.push(...section('Configuration changes in /etc', renderConfig(d.config, p), p));
   if (d.truncated?.config) lines.push(p.warning('  (/etc diffs were capped at the size limit)'));
   if (d.packages.length + d.files.length === 0) lines.push('', '  no differences');
+  if (d.source === 'manifest') lines.push('', p.dim(`  (as recorded in snapshot ${d.to}'s manifest; --recompute compares the snapshots again)`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -11,6 +11,8 @@ import { buildManifest, computeManifestOnDemand } from '../../../src/manifest/bu
 import { indexPath, listSummaries } from '../../../src/manifest/indexDb.js';
 import { recordManifest } from '../../../src/manifest/record.js';
 import { previewRollback } from '../../../src/manifest/rollbackPreview.js';
+import { recordedDiff } from '../../../src/manifest/recordedDiff.js';
+import { DEFAULT_CONFIG_CAPS } from '../../../src/manifest/configPolicy.js';
 import { diffSnapshots } from '../../../src/manifest/snapshotDiff.js';
 import { readManifest } from '../../../src/manifest/storeJson.js';
 import type { Manifest } from '../../../src/manifest/types.js';
@@ -109,6 +111,28 @@ async function layOutSnapshots(store: SnapshotStore): Promise<void> {
   unlinkSync(join(two.snapshotEtc, 'gone.conf'));
   await btrfs.snapshotSubvolume(two.snapshotEtc, two.etc, { readOnly: true });
   await btrfs.setReadOnly(two.snapshot, true);
+}
+
+/**
+ * Snapshot 3 on top of 2 (booted): hand edits on the running /etc, one of them to a file the
+ * transaction then puts back as it was, so the two parts of the manifest overlap.
+ */
+async function layOutOverlappingTransaction(store: SnapshotStore): Promise<void> {
+  const two = store.paths(2);
+  put(two.snapshotEtc, 'app.conf', '# app\nlevel=3\nname=box\n');
+  put(two.snapshotEtc, 'hand-made.conf', 'by=hand\n');
+  const three = store.paths(3);
+  mkdirSync(three.dir);
+  store.writeInfo({ type: 'single', num: 3, date: new Date('2026-11-23T04:00:00Z'), description: 'pkg install tu-x', cleanup: 'number', userdata: { 'transactional-update': 'yes' } });
+  await btrfs.snapshotSubvolume(two.snapshot, three.snapshot, { readOnly: false });
+  await btrfs.snapshotSubvolume(two.snapshotEtc, three.etcStart, { readOnly: true });
+  rmdirSync(three.snapshotEtc);
+  await btrfs.snapshotSubvolume(three.etcStart, three.snapshotEtc, { readOnly: false });
+  put(three.snapshot, 'usr/bin/tu-x', 'x\n', 0o755);
+  put(three.snapshotEtc, 'app.conf', '# app\nlevel=2\nname=box\n');
+  put(three.snapshotEtc, 'tu-x.conf', 'x=1\n');
+  await btrfs.snapshotSubvolume(three.snapshotEtc, three.etc, { readOnly: true });
+  await btrfs.setReadOnly(three.snapshot, true);
 }
 
 describe.skipIf(skip)('manifest of a transaction on real btrfs', () => {
@@ -217,6 +241,40 @@ describe.skipIf(skip)('manifest of a transaction on real btrfs', () => {
     expect(preview.packages.restored.map((p) => p.name)).toContain('tu-gone');
     expect(preview.files.restored).toBeGreaterThan(0);
     expect(preview.etc.paths).toBeGreaterThan(0);
+  });
+
+  it('answers diff A B from B\'s manifest exactly as comparing the trees would', async () => {
+    // Snapshot 2 was recorded against 1, with a hand edit (motd) apart from the transaction's.
+    const recorded = await recordedDiff(store, 1, 2, DEFAULT_CONFIG_CAPS);
+    expect(recorded?.source).toBe('manifest');
+    expect(await diffSnapshots(store, 1, 2)).toEqual(recorded);
+    expect(recorded).toEqual({ ...(await diffSnapshots(store, 1, 2, { recompute: true })), source: 'manifest' });
+    expect(recorded!.files.map((f) => f.path)).toContain('/etc/motd');
+    // Not recorded against each other: no answer from the manifest.
+    expect(await recordedDiff(store, 2, 1, DEFAULT_CONFIG_CAPS)).toBeUndefined();
+
+    // Hand edits and the transaction touch the same file: the /etc part is compared again.
+    await layOutOverlappingTransaction(store);
+    const three = await buildManifest({ store, base: 2, number: 3, provenance: { ...provenance, startedAt: '2026-11-23T04:00:00.000Z', baseNumber: 2 }, sharedWrites: [] });
+    expect(three.outside.etc.map((f) => f.path)).toContain('/etc/app.conf');
+    expect(three.files.map((f) => f.path)).toContain('/etc/app.conf');
+    recordManifest(store, three);
+    const overlapping = await recordedDiff(store, 2, 3, DEFAULT_CONFIG_CAPS);
+    expect(overlapping).toEqual({ ...(await diffSnapshots(store, 2, 3, { recompute: true })), source: 'manifest' });
+    expect(overlapping!.files.map((f) => `${f.change} ${f.path}`)).toEqual([
+      'created /etc/hand-made.conf',
+      'created /etc/tu-x.conf',
+      'created /usr/bin/tu-x',
+    ]);
+
+    // A base younger than the transaction is not the snapshot it started from.
+    writeFileSync(store.paths(3).manifest, JSON.stringify({ ...three, provenance: { ...three.provenance, startedAt: '2026-11-01T00:00:00.000Z' } }));
+    expect(await recordedDiff(store, 2, 3, DEFAULT_CONFIG_CAPS)).toBeUndefined();
+    // An unreadable manifest is no obstacle to diff.
+    writeFileSync(store.paths(3).manifest, '{ not json');
+    const fromTrees = await diffSnapshots(store, 2, 3);
+    expect(fromTrees.source).toBe('snapshots');
+    expect(fromTrees.files.map((f) => f.path)).toContain('/usr/bin/tu-x');
   });
 
   it('computes a manifest on demand for a snapshot without one', async () => {

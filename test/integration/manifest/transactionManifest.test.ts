@@ -15,6 +15,7 @@ interface ShowJson {
   files: Array<{ path: string; change: string }>;
   config: Array<{ path: string; patch: string | null }>;
   outside?: { etc?: Array<{ path: string }> };
+  source?: string;
 }
 
 function newest(listJson: string): number {
@@ -68,6 +69,11 @@ describe.skipIf(skip)('manifests of real transactions', () => {
       const backward = JSON.parse((await sys.tu(['diff', String(upgraded), String(installed), '--json'])).stdout) as ShowJson;
       expect(forward.packages.find((p) => p.name === 'tu-hello')?.change).toBe('upgraded');
       expect(backward.packages.find((p) => p.name === 'tu-hello')?.change).toBe('downgraded');
+      // Forward, the upgrade's manifest answers; comparing the trees again must agree with it.
+      const recomputed = JSON.parse((await sys.tu(['diff', String(installed), String(upgraded), '--json', '--recompute'])).stdout) as ShowJson;
+      expect(forward).toEqual({ ...recomputed, source: 'manifest' });
+      expect(recomputed.source).toBe('snapshots');
+      expect(forward.files.map((f) => f.path)).toEqual(expect.arrayContaining(['/etc/tu-by-hand.conf', '/etc/tu-conf.conf']));
 
       // The index is only an index.
       const before = (await sys.tu(['list', '--json'])).stdout;

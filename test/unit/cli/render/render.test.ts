@@ -111,7 +111,7 @@ describe('diff and rollback rendering', () => {
   });
 
   it('says when two snapshots are the same', () => {
-    const same = previewRollback({ from: 3, to: 2, packages: [], files: [], config: [] });
+    const same = previewRollback({ from: 3, to: 2, packages: [], files: [], config: [], source: 'snapshots' });
     expect(renderRollbackPreview(same, PLAIN)).toBe(
       'Going back from snapshot 3 to snapshot 2:\n  the two snapshots hold the same packages and files\n',
     );
@@ -134,8 +134,15 @@ describe('--json', () => {
 
   it('diff holds from, to, packages, files and config', () => {
     const json = diffJson(recordedDiff());
-    expect(Object.keys(json)).toEqual(['version', 'from', 'to', 'packages', 'files', 'config', 'truncated']);
+    expect(Object.keys(json)).toEqual(['version', 'from', 'to', 'packages', 'files', 'config', 'truncated', 'source']);
     expect(json.from).toBe(2);
+    expect(json.source).toBe('snapshots');
+  });
+
+  it('says when a diff was read from the manifest', () => {
+    const fromManifest = { ...recordedDiff(), from: 1, to: 2, source: 'manifest' as const };
+    expect(renderSnapshotDiff(fromManifest, PLAIN)).toContain("\n  (as recorded in snapshot 2's manifest; --recompute compares the snapshots again)\n");
+    expect(renderSnapshotDiff(recordedDiff(), PLAIN)).not.toContain('as recorded');
   });
 });
 
