@@ -2,11 +2,14 @@
  * A benchmark system on a real Btrfs loop image: snapshot 1 holds a generated root of about
  * 100,000 files (with a nested /etc), snapshots 2 and 3 a small and a large change set, all
  * laid out as a managed system (root mounted from 1/snapshot, /.snapshots beside it) so the
- * real CLI, snapper and rsync can all run on it.
+ * real CLI, snapper and rsync can all run on it. Snapshots 2 and 3 get their manifests the
+ * way a transaction records them (DESIGN.md, transaction steps 7 and 9).
  */
 import { mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync, unlinkSync, chmodSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { buildManifest } from '../src/manifest/build.js';
+import { recordManifest } from '../src/manifest/record.js';
 import { SnapshotStore, MARKER_KEY } from '../src/snapshots/store.js';
 
 export interface BenchSystem {
@@ -73,6 +76,7 @@ export async function createBenchSystem(): Promise<BenchSystem> {
     await btrfs('property', 'set', '-ts', p1.snapshot, 'ro', 'true');
 
     const derive = async (description: string, mutate: (snapshotRoot: string, etc: string) => void) => {
+      const startedAt = new Date().toISOString();
       const n = make(description);
       const p = store.paths(n);
       await btrfs('subvolume', 'snapshot', p1.snapshot, p.snapshot);
@@ -82,6 +86,11 @@ export async function createBenchSystem(): Promise<BenchSystem> {
       mutate(p.snapshot, p.snapshotEtc);
       await btrfs('subvolume', 'snapshot', '-r', p.snapshotEtc, p.etc);
       await btrfs('property', 'set', '-ts', p.snapshot, 'ro', 'true');
+      const provenance = {
+        commandLine: ['transactional-update', 'run', 'bench'], user: 'root', startedAt, endedAt: new Date().toISOString(),
+        exitStatus: 0, baseNumber: one, packageManager: null,
+      };
+      recordManifest(store, await buildManifest({ store, base: one, number: n, provenance, sharedWrites: [] }));
       return n;
     };
     const small = await derive('small change set', (r, etc) => {

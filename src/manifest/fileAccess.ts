@@ -23,7 +23,7 @@ export function lstatRel(root: string, rel: BytePath): Stats | undefined {
   }
 }
 
-export function typeOfStats(stats: Stats): FileType | undefined {
+export function typeOfStats(stats: { mode: number }): FileType | undefined {
   return fileTypeFromMode(stats.mode);
 }
 
@@ -96,26 +96,44 @@ function readFully(fd: number, buf: Buffer, want: number, position: number): num
   return got;
 }
 
+/** What the comparison uses of an lstat: kept instead of fs.Stats, which holds four Dates. */
+export interface EntryStat {
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly size: number;
+  readonly rdev: number;
+  readonly nlink: number;
+  readonly ino: number;
+}
+
+function entryStat(stats: Stats | undefined): EntryStat | undefined {
+  if (stats === undefined) return undefined;
+  const { mode, uid, gid, size, rdev, nlink, ino } = stats;
+  return { mode, uid, gid, size, rdev, nlink, ino };
+}
+
 /**
  * lstat results of two trees, taken while the send stream is still arriving: the stream is
  * the slow side, so the time is free then (both snapshots are read-only, so a result never
  * goes stale). Synchronous on purpose: queueing many small lstat calls on libuv's thread pool
- * costs the main thread more than making them.
+ * costs the main thread more than making them. Tens of thousands are held at once, so each
+ * is kept small: the garbage collector copies every one that survives.
  */
 export class StatCache {
-  private readonly trees = new Map<string, Map<BytePath, Stats | undefined>>();
+  private readonly trees = new Map<string, Map<BytePath, EntryStat | undefined>>();
 
   prefetch(root: string, rel: BytePath): void {
     const cache = this.tree(root);
-    if (!cache.has(rel)) cache.set(rel, lstatRel(root, rel));
+    if (!cache.has(rel)) cache.set(rel, entryStat(lstatRel(root, rel)));
   }
 
-  lstat(root: string, rel: BytePath): Stats | undefined {
+  lstat(root: string, rel: BytePath): EntryStat | undefined {
     const cache = this.tree(root);
-    return cache.has(rel) ? cache.get(rel) : lstatRel(root, rel);
+    return cache.has(rel) ? cache.get(rel) : entryStat(lstatRel(root, rel));
   }
 
-  private tree(root: string): Map<BytePath, Stats | undefined> {
+  private tree(root: string): Map<BytePath, EntryStat | undefined> {
     let cache = this.trees.get(root);
     if (!cache) this.trees.set(root, (cache = new Map()));
     return cache;

@@ -39,11 +39,17 @@ export function collectCandidates(replay: ReplayResult, base: BaseTree): Candida
   if (replay.root.inode.origin !== null) oldMap.set('', replay.root);
   for (const node of replay.materialized) oldMap.set(node.aPath!, node);
 
-  const stack: [SimNode, BytePath][] = [[replay.root, '']];
-  while (stack.length > 0) {
-    const [node, bPath] = stack.pop()!;
+  // Two parallel stacks, not one of pairs: tens of thousands of entries pass through here.
+  const nodes: SimNode[] = [replay.root];
+  const paths: BytePath[] = [''];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const bPath = paths.pop()!;
     newMap.set(bPath, node);
-    if (node.children) for (const [name, child] of node.children) stack.push([child, joinPath(bPath, name)]);
+    node.children?.forEach((child, name) => {
+      nodes.push(child);
+      paths.push(joinPath(bPath, name));
+    });
     const origin = node.inode.origin;
     if (origin !== null && node.aPath === origin && origin !== bPath) {
       node.inode.type ??= base.type(origin);

@@ -56,7 +56,8 @@ export async function judgeReplay(
   const facts: PathFacts[] = [];
   const checks: Check[] = [];
   const baseTypes = new ListingTypes(base);
-  for (const [rel, o] of oldMap) {
+  // forEach, not for…of over entries: no [key, value] array per path.
+  oldMap.forEach((o, rel) => {
     const n = newMap.get(rel);
     if (n === undefined) {
       facts.push({ rel, kind: 'deleted', oldType: knownType(o) ?? baseTypes.typeOf(rel) });
@@ -65,12 +66,11 @@ export async function judgeReplay(
     } else {
       checks.push({ rel, same: undefined });
     }
-  }
-  for (const [rel, n] of newMap) {
-    if (oldMap.has(rel)) continue;
-    if (rel === '') continue;
+  });
+  newMap.forEach((n, rel) => {
+    if (rel === '' || oldMap.has(rel)) return;
     facts.push({ rel, kind: 'created', newType: knownType(n) ?? typeAt(next, rel), from: fromOf(n, newMap) });
-  }
+  });
 
   const confirmed = await confirm(checks, base, next, stats);
   const linked = await findHardLinks(newMap, oldMap, next, stats);

@@ -2,8 +2,7 @@
  * Confirmation of nominated paths that exist in both trees: lstat, content and xattrs of the
  * two snapshots, compared only as far as the stream leaves open.
  */
-import type { Stats } from 'node:fs';
-import { contentDiffers, type StatCache, readlinkRel, typeOfStats } from './fileAccess.js';
+import { contentDiffers, type EntryStat, type StatCache, readlinkRel, typeOfStats } from './fileAccess.js';
 import type { EntryFacts, PathFacts } from './fileClassify.js';
 import type { BytePath, SimInode } from './fileTree.js';
 import { diffXattrs, readXattrs } from './fileXattrs.js';
@@ -33,7 +32,7 @@ export async function confirm(checks: Check[], base: string, next: string, stats
     if (oldFacts.type === newFacts.type) {
       if (check.same) {
         if (check.same.content && oldFacts.type === 'file') {
-          content = a.size !== b.size || contentDiffers(base, next, check.rel, b.size, check.same.ranges);
+          content = a.size !== b.size || contentDiffers(base, next, check.rel, b.size, check.same.ranges ?? NO_RANGES);
         }
       } else {
         content = contentDiffersInFull(base, next, check.rel, a, b, oldFacts.type);
@@ -57,11 +56,14 @@ export async function confirm(checks: Check[], base: string, next: string, stats
   return { facts: out };
 }
 
-function entryFacts(st: Stats): EntryFacts {
+/** Content nominated without a range (truncate): only the sizes can tell. */
+const NO_RANGES: readonly number[] = [];
+
+function entryFacts(st: EntryStat): EntryFacts {
   return { type: typeOfStats(st), mode: st.mode, uid: st.uid, gid: st.gid };
 }
 
-function contentDiffersInFull(base: string, next: string, rel: BytePath, a: Stats, b: Stats, type: EntryFacts['type']): boolean {
+function contentDiffersInFull(base: string, next: string, rel: BytePath, a: EntryStat, b: EntryStat, type: EntryFacts['type']): boolean {
   switch (type) {
     case 'file':
       return a.size !== b.size || contentDiffers(base, next, rel, b.size, null);

@@ -29,8 +29,8 @@ export class SimInode {
   type: FileType | undefined;
   /** Content nominated (write, extent update, truncate, clone, fallocate). */
   content = false;
-  /** Byte ranges nominated, flat [offset, length, …]; meaningful for inodes of A. */
-  readonly ranges: number[] = [];
+  /** Byte ranges nominated, flat [offset, length, …]; meaningful for inodes of A; undefined while none. */
+  ranges: number[] | undefined;
   mode: number | undefined;
   owner: { uid: number; gid: number } | undefined;
   /**
@@ -208,7 +208,7 @@ export class StreamReplay {
   private nominateRange(cmd: SendCommand, offset: number, length: number): void {
     const inode = this.nominated(cmd).inode;
     inode.content = true;
-    inode.ranges.push(offset, length);
+    (inode.ranges ??= []).push(offset, length);
   }
 
   /** The entry at path, materializing entries of A on the way. */
