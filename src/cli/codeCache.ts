@@ -9,6 +9,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { COMMAND_WORDS } from './commandWords.js';
 
 export const DEFAULT_CODE_CACHE_DIR = '/var/cache/transactional-update';
 
@@ -24,12 +25,11 @@ function header(key: CodeCacheKey): string {
 }
 
 /**
- * The cache file of a command (each command compiles different functions), or undefined when
- * the command word is not a plain word.
+ * The cache file of a command (each command compiles different functions). Anything that is
+ * not a command (none, a typo) ends in usage text, as help does, and shares help's file.
  */
-export function codeCacheFile(dir: string, command: string | undefined): string | undefined {
-  const word = command ?? 'help';
-  return /^[a-z][a-z0-9-]{0,31}$/.test(word) ? join(dir, `${word}.v8cache`) : undefined;
+export function codeCacheFile(dir: string, command: string | undefined): string {
+  return join(dir, `${command !== undefined && COMMAND_WORDS.has(command) ? command : 'help'}.v8cache`);
 }
 
 function safe(st: Stats, uid: number): boolean {

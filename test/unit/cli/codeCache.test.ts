@@ -15,12 +15,15 @@ describe('code cache files', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('names one file per command word, and none for a word that is not plain', () => {
+  it('names one file per command word; anything else shares the help file', () => {
     expect(codeCacheFile(dir, 'list')).toBe(join(dir, 'list.v8cache'));
     expect(codeCacheFile(dir, undefined)).toBe(join(dir, 'help.v8cache'));
-    expect(codeCacheFile(dir, '../etc/passwd')).toBeUndefined();
-    expect(codeCacheFile(dir, 'List')).toBeUndefined();
-    expect(codeCacheFile(dir, '\u001b[2J')).toBeUndefined();
+    expect(codeCacheFile(dir, 'grub.cfg')).toBe(join(dir, 'grub.cfg.v8cache'));
+    // Not a command: the same file as help, never a file named by the user.
+    expect(codeCacheFile(dir, '../etc/passwd')).toBe(join(dir, 'help.v8cache'));
+    expect(codeCacheFile(dir, 'frobnicate')).toBe(join(dir, 'help.v8cache'));
+    expect(codeCacheFile(dir, 'List')).toBe(join(dir, 'help.v8cache'));
+    expect(codeCacheFile(dir, '\u001b[2J')).toBe(join(dir, 'help.v8cache'));
   });
 
   it('reads back what it wrote, for the same bundle and Node only', () => {
