@@ -2,7 +2,7 @@
  * The btrfs commands the tool needs. Only this module runs `btrfs` (and the send stream
  * reader in this folder).
  */
-import { run } from '../util/exec.js';
+import { run, runSync } from '../util/exec.js';
 
 export interface SubvolumeInfo {
   /** Path relative to the top level (subvolid 5), e.g. "@/.snapshots/2/snapshot". */
@@ -61,7 +61,7 @@ export function parseSubvolumeShow(text: string): SubvolumeInfo {
 
 /** The default subvolume of the file system holding path: its id and top-level path. */
 export async function getDefault(path: string): Promise<{ id: number; path: string }> {
-  const { stdout } = await run('btrfs', ['subvolume', 'get-default', path]);
+  const { stdout } = runSync('btrfs', ['subvolume', 'get-default', path]);
   return parseGetDefault(stdout);
 }
 

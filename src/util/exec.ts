@@ -3,7 +3,7 @@
  * Every call is logged as a detail line; failures become TuError with the tool's stderr as
  * detail, so the user sees one line and --verbose shows the rest.
  */
-import { execa, type Options, type ResultPromise } from 'execa';
+import { execa, execaSync, type Options, type ResultPromise, type SyncOptions } from 'execa';
 import { TuError } from '../errors.js';
 import { log } from './log.js';
 
@@ -35,7 +35,15 @@ export function describeCommand(file: string, args: readonly string[]): string {
 
 export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   log.detail(`exec: ${describeCommand(file, args)}`);
-  const result = await execa(file, args, toExecaOptions(options));
+  return checked(file, args, options, await execa(file, args, toExecaOptions(options)));
+}
+
+function checked(
+  file: string,
+  args: readonly string[],
+  options: RunOptions,
+  result: { stdout?: unknown; stderr?: unknown; exitCode?: number; signal?: string },
+): RunResult {
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
   const exitCode = result.exitCode ?? (result.signal ? 128 : 1);
@@ -46,6 +54,24 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     });
   }
   return { exitCode, stdout, stderr, signal: result.signal ?? undefined };
+}
+
+/**
+ * run() for a short query whose answer is needed at once (a few milliseconds of the
+ * program's own time): the synchronous call costs the main thread far less than the
+ * asynchronous one sets up.
+ */
+export function runSync(file: string, args: readonly string[], options: Omit<RunOptions, 'input' | 'inherit'> = {}): RunResult {
+  log.detail(`exec: ${describeCommand(file, args)}`);
+  const result = execaSync(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: !options.cleanEnv,
+    reject: false,
+    timeout: options.timeoutMs,
+    stripFinalNewline: true,
+  } satisfies SyncOptions);
+  return checked(file, args, options, result);
 }
 
 /** Run and return stdout as a Buffer (binary output). */
