@@ -14,7 +14,7 @@ import { MARKER_KEY } from '../src/snapshots/store.js';
 import { fakeManifest } from './manifestList.js';
 import { createBenchSystem, type BenchSystem } from './fixtureSystem.js';
 
-const CLI = join(process.cwd(), 'dist/cli/main.js');
+const CLI = join(process.cwd(), 'dist/cli/main.cjs');
 const RUNS = 5;
 
 interface Row {

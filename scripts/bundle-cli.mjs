@@ -3,8 +3,9 @@
 // - dist/cli/bundle.cjs: src/cli/main.ts and everything it imports, one CommonJS file (code
 //   behind dynamic imports is initialised only when a command needs it). better-sqlite3 (a
 //   native addon) and etcd3 (gRPC, loaded only by the fleet commands) stay in node_modules.
-// - dist/cli/main.js: the launcher (src/cli/launch.ts), which compiles the bundle with V8's
-//   code cache; it carries the bundle's content hash, the cache's key.
+// - dist/cli/main.cjs: the launcher (src/cli/launch.ts), which compiles the bundle with V8's
+//   code cache; it carries the bundle's content hash, the cache's key. CommonJS: an ES module
+//   entry costs a start the ES module loader.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,10 +44,13 @@ const hash = createHash('sha256').update(readFileSync(bundle)).digest('hex');
 await build({
   ...common,
   entryPoints: ['src/cli/launch.ts'],
-  outfile: join(outdir, 'main.js'),
-  format: 'esm',
+  outfile: join(outdir, 'main.cjs'),
+  format: 'cjs',
   banner: { js: '#!/usr/bin/env node' },
   define: { __TU_BUNDLE_HASH__: JSON.stringify(hash) },
 });
-chmodSync(join(outdir, 'main.js'), 0o755);
+chmodSync(join(outdir, 'main.cjs'), 0o755);
+// tsc's own compilations of these two are not entry points: left in place, running one would
+// silently do nothing (main.ts only exports) or fail (launch.ts is CommonJS-only).
+for (const stale of ['main.js', 'main.js.map', 'launch.js', 'launch.js.map']) rmSync(join(outdir, stale), { force: true });
 writeFileSync(join(outdir, 'bundle.sha256'), `${hash}  bundle.cjs\n`);

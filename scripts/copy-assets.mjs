@@ -8,4 +8,3 @@ for (const [from, to] of assets) {
   cpSync(from, to);
   chmodSync(to, 0o755);
 }
-if (existsSync('dist/cli/main.js')) chmodSync('dist/cli/main.js', 0o755);

@@ -1,12 +1,13 @@
 /**
- * The installed entry point (dist/cli/main.js): runs the bundled command line
+ * The installed entry point (dist/cli/main.cjs): runs the bundled command line
  * (dist/cli/bundle.cjs) through V8's code cache, so a start does not pre-parse the whole
- * bundle. scripts/bundle-cli.mjs builds it and sets the bundle's content hash.
+ * bundle. scripts/bundle-cli.mjs builds it as CommonJS (an ES module entry would start
+ * Node's ES module loader first) and sets the bundle's content hash.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { commandWord } from './argv.js';
 import { codeCacheFile, DEFAULT_CODE_CACHE_DIR, readCodeCache, writeCodeCache } from './codeCache.js';
@@ -25,7 +26,7 @@ function cacheDirectory(): string | undefined {
 }
 
 function launch(): void {
-  const here = dirname(fileURLToPath(import.meta.url));
+  const here = __dirname;
   const bundle = join(here, 'bundle.cjs');
   const argv = process.argv.slice(2);
   const dir = cacheDirectory();

@@ -13,7 +13,7 @@ import { mountsInside } from './systemState.js';
 import { makeTestDir } from './tmp.js';
 
 export const PROJECT_DIR = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const CLI_PATH = join(PROJECT_DIR, 'dist/cli/main.js');
+export const CLI_PATH = join(PROJECT_DIR, 'dist/cli/main.cjs');
 
 export interface CliResult {
   exitCode: number;
@@ -50,7 +50,7 @@ function assertBuilt(): void {
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run 'npm run build' first`);
 }
 
-/** Run the real, built CLI (node dist/cli/main.js) with these arguments. Never throws on exit codes. */
+/** Run the real, built CLI (node dist/cli/main.cjs) with these arguments. Never throws on exit codes. */
 export async function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   assertBuilt();
   const result = await run(process.execPath, [CLI_PATH, ...args], {

@@ -1,5 +1,5 @@
 /**
- * The real CLI (the built dist/cli/main.js, as users run it) with its fleet commands, run as
+ * The real CLI (the built dist/cli/main.cjs, as users run it) with its fleet commands, run as
  * separate node processes.
  */
 import { existsSync } from 'node:fs';
