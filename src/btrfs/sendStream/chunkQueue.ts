@@ -1,11 +1,17 @@
 /**
- * A queue of byte chunks read from a pipe. Whole commands are cut from it; bytes are copied
- * only when a command spans chunks, so a large command never costs more than one copy.
+ * A queue of byte chunks read from a pipe. Whole commands are cut from it without a Buffer
+ * object each: `take` leaves the bytes where they lie (a range of one chunk) and copies only
+ * when a command spans chunks, so a large command never costs more than one copy.
  */
 export class ChunkQueue {
   private chunks: Buffer[] = [];
   private head = 0;
+  /** Bytes of chunks[head] already taken. */
+  private headOffset = 0;
   length = 0;
+  /** After take(): the buffer holding the bytes taken, from `takenStart`. */
+  taken: Buffer = Buffer.alloc(0);
+  takenStart = 0;
 
   push(chunk: Uint8Array): void {
     this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -15,32 +21,34 @@ export class ChunkQueue {
   /** Little-endian u32 at offset (offset + 4 <= length). */
   peekUInt32LE(offset: number): number {
     const first = this.chunks[this.head]!;
-    if (first.length >= offset + 4) return first.readUInt32LE(offset);
+    const at = this.headOffset + offset;
+    if (first.length >= at + 4) return first.readUInt32LE(at);
     return this.copy(offset + 4).readUInt32LE(offset);
   }
 
-  /** Remove and return the first n bytes (n <= length). */
-  take(n: number): Buffer {
+  /** Remove the first n bytes (n <= length); they are then `taken` from `takenStart`. */
+  take(n: number): void {
     const first = this.chunks[this.head]!;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      this.consume(n);
+    if (first.length - this.headOffset >= n) {
+      this.taken = first;
+      this.takenStart = this.headOffset;
     } else {
-      out = this.copy(n);
-      this.consume(n);
+      this.taken = this.copy(n);
+      this.takenStart = 0;
     }
-    return out;
+    this.consume(n);
   }
 
   private copy(n: number): Buffer {
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
+    let from = this.headOffset;
     for (let i = this.head; filled < n; i++) {
       const c = this.chunks[i]!;
-      const part = Math.min(c.length, n - filled);
-      c.copy(out, filled, 0, part);
+      const part = Math.min(c.length - from, n - filled);
+      c.copy(out, filled, from, from + part);
       filled += part;
+      from = 0;
     }
     return out;
   }
@@ -48,13 +56,14 @@ export class ChunkQueue {
   private consume(n: number): void {
     this.length -= n;
     while (n > 0) {
-      const c = this.chunks[this.head]!;
-      if (c.length <= n) {
-        n -= c.length;
+      const left = this.chunks[this.head]!.length - this.headOffset;
+      if (left <= n) {
+        n -= left;
         this.chunks[this.head] = undefined as unknown as Buffer;
         this.head++;
+        this.headOffset = 0;
       } else {
-        this.chunks[this.head] = c.subarray(n);
+        this.headOffset += n;
         n = 0;
       }
     }

@@ -11,12 +11,12 @@ export interface SendCommand {
   version: number;
   /** Byte offset of the command's header in the stream (for error messages). */
   offset: number;
-  /** The whole command, header and payload. */
+  /** The buffer holding the command (usually a chunk of the stream, shared with others). */
   bytes: Buffer;
   /**
    * Where the attributes lie in bytes, flat [attribute, start, length, …] in stream order: a
-   * large change set has hundreds of thousands of attributes, and a view (Buffer) for each
-   * would cost more than reading them.
+   * large change set has hundreds of thousands of attributes, and a view (Buffer) for each,
+   * or for each command, would cost more than reading them.
    */
   spans: number[];
 }

@@ -50,8 +50,8 @@ export class SendStreamParser {
     for (;;) {
       if (this.version === 0) {
         if (queue.length < STREAM_HEADER_LEN) break;
-        const header = queue.take(STREAM_HEADER_LEN);
-        this.version = readStreamHeader(header, this.offset);
+        queue.take(STREAM_HEADER_LEN);
+        this.version = readStreamHeader(queue.taken.subarray(queue.takenStart, queue.takenStart + STREAM_HEADER_LEN), this.offset);
         this.offset += STREAM_HEADER_LEN;
         this.sawEnd = false;
         this.sawAny = true;
@@ -60,9 +60,10 @@ export class SendStreamParser {
       if (queue.length < CMD_HEADER_LEN) break;
       const payloadLen = queue.peekUInt32LE(0);
       if (queue.length < CMD_HEADER_LEN + payloadLen) break;
-      const bytes = queue.take(CMD_HEADER_LEN + payloadLen);
-      const command = decodeCommand(bytes, this.version, this.offset, this.verifyCrc);
-      this.offset += bytes.length;
+      const length = CMD_HEADER_LEN + payloadLen;
+      queue.take(length);
+      const command = decodeCommand(queue.taken, queue.takenStart, length, this.version, this.offset, this.verifyCrc);
+      this.offset += length;
       if (command.type === SendCommandType.END) {
         this.version = 0;
         this.sawEnd = true;
@@ -116,15 +117,18 @@ function readStreamHeader(header: Buffer, offset: number): number {
   return version;
 }
 
-/** Decode one whole command (header + payload): check its CRC and split its attributes. */
-export function decodeCommand(bytes: Buffer, version: number, offset: number, verifyCrc = true): SendCommand {
-  const type = bytes.readUInt16LE(4);
+/**
+ * Decode one whole command (header + payload), the `length` bytes of `bytes` from `begin`:
+ * check its CRC and split its attributes.
+ */
+export function decodeCommand(bytes: Buffer, begin: number, length: number, version: number, offset: number, verifyCrc = true): SendCommand {
+  const type = bytes.readUInt16LE(begin + 4);
   const name = commandName(type);
   if (verifyCrc) {
-    const stored = bytes.readUInt32LE(6);
-    let crc = crc32cUpdate(0, bytes, 0, 6);
+    const stored = bytes.readUInt32LE(begin + 6);
+    let crc = crc32cUpdate(0, bytes, begin, begin + 6);
     crc = crc32cUpdate(crc, ZERO_CRC);
-    crc = crc32cUpdate(crc, bytes, CMD_HEADER_LEN, bytes.length);
+    crc = crc32cUpdate(crc, bytes, begin + CMD_HEADER_LEN, begin + length);
     if (crc !== stored) {
       throw new SendStreamError(
         `btrfs send stream CRC mismatch in command ${name ?? type} at byte ${offset} (stored ${hex(stored)}, computed ${hex(crc)})`,
@@ -132,8 +136,8 @@ export function decodeCommand(bytes: Buffer, version: number, offset: number, ve
     }
   }
   const spans: number[] = [];
-  const end = bytes.length;
-  let pos = CMD_HEADER_LEN;
+  const end = begin + length;
+  let pos = begin + CMD_HEADER_LEN;
   while (pos < end) {
     if (end - pos < 2) throw truncatedAttribute(name, type, offset);
     const attr = bytes.readUInt16LE(pos);
