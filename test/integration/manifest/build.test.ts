@@ -69,6 +69,28 @@ const provenance = {
   packageManager: 'apt',
 };
 
+/**
+ * A transaction's snapshot `number` cloned from `base` as the engine makes it: the root, and
+ * /etc from the running (writable) /etc of the base through N/etc.start. Returns its paths.
+ */
+async function beginTransaction(store: SnapshotStore, base: number, number: number, date: string, description: string) {
+  const from = store.paths(base);
+  const next = store.paths(number);
+  mkdirSync(next.dir);
+  store.writeInfo({ type: 'single', num: number, date: new Date(date), description, cleanup: 'number', userdata: { 'transactional-update': 'yes' } });
+  await btrfs.snapshotSubvolume(from.snapshot, next.snapshot, { readOnly: false });
+  await btrfs.snapshotSubvolume(from.snapshotEtc, next.etcStart, { readOnly: true });
+  rmdirSync(next.snapshotEtc); // the placeholder a snapshot leaves for the nested subvolume
+  await btrfs.snapshotSubvolume(next.etcStart, next.snapshotEtc, { readOnly: false });
+  return next;
+}
+
+/** The transaction's end (step 7): N/etc kept read-only, the root made read-only. */
+async function finishTransaction(paths: ReturnType<SnapshotStore['paths']>): Promise<void> {
+  await btrfs.snapshotSubvolume(paths.snapshotEtc, paths.etc, { readOnly: true });
+  await btrfs.setReadOnly(paths.snapshot, true);
+}
+
 /** Snapshot 1 and a transaction 2 on top of it, exactly as the engine leaves them at step 7. */
 async function layOutSnapshots(store: SnapshotStore): Promise<void> {
   const one = store.paths(1);
@@ -92,13 +114,7 @@ async function layOutSnapshots(store: SnapshotStore): Promise<void> {
   // Edited by hand on the running system (snapshot 1 booted), before the next transaction.
   put(one.snapshotEtc, 'motd', 'Welcome to the NAS\n');
 
-  const two = store.paths(2);
-  mkdirSync(two.dir);
-  store.writeInfo({ type: 'single', num: 2, date: new Date('2026-11-22T04:00:00Z'), description: 'pkg install tu-new', cleanup: 'number', userdata: { 'transactional-update': 'yes' } });
-  await btrfs.snapshotSubvolume(one.snapshot, two.snapshot, { readOnly: false });
-  await btrfs.snapshotSubvolume(one.snapshotEtc, two.etcStart, { readOnly: true });
-  rmdirSync(two.snapshotEtc); // the placeholder a snapshot leaves for the nested subvolume
-  await btrfs.snapshotSubvolume(two.etcStart, two.snapshotEtc, { readOnly: false });
+  const two = await beginTransaction(store, 1, 2, '2026-11-22T04:00:00Z', 'pkg install tu-new');
   // What the transaction did.
   put(two.snapshot, 'usr/bin/tu-new', 'new\n', 0o755);
   unlinkSync(join(two.snapshot, 'usr/bin/old-tool'));
@@ -109,8 +125,7 @@ async function layOutSnapshots(store: SnapshotStore): Promise<void> {
   put(two.snapshotEtc, 'blob.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 9, 9]));
   put(two.snapshotEtc, 'new.conf', 'fresh=yes\n');
   unlinkSync(join(two.snapshotEtc, 'gone.conf'));
-  await btrfs.snapshotSubvolume(two.snapshotEtc, two.etc, { readOnly: true });
-  await btrfs.setReadOnly(two.snapshot, true);
+  await finishTransaction(two);
 }
 
 /**
@@ -121,18 +136,11 @@ async function layOutOverlappingTransaction(store: SnapshotStore): Promise<void>
   const two = store.paths(2);
   put(two.snapshotEtc, 'app.conf', '# app\nlevel=3\nname=box\n');
   put(two.snapshotEtc, 'hand-made.conf', 'by=hand\n');
-  const three = store.paths(3);
-  mkdirSync(three.dir);
-  store.writeInfo({ type: 'single', num: 3, date: new Date('2026-11-23T04:00:00Z'), description: 'pkg install tu-x', cleanup: 'number', userdata: { 'transactional-update': 'yes' } });
-  await btrfs.snapshotSubvolume(two.snapshot, three.snapshot, { readOnly: false });
-  await btrfs.snapshotSubvolume(two.snapshotEtc, three.etcStart, { readOnly: true });
-  rmdirSync(three.snapshotEtc);
-  await btrfs.snapshotSubvolume(three.etcStart, three.snapshotEtc, { readOnly: false });
+  const three = await beginTransaction(store, 2, 3, '2026-11-23T04:00:00Z', 'pkg install tu-x');
   put(three.snapshot, 'usr/bin/tu-x', 'x\n', 0o755);
   put(three.snapshotEtc, 'app.conf', '# app\nlevel=2\nname=box\n');
   put(three.snapshotEtc, 'tu-x.conf', 'x=1\n');
-  await btrfs.snapshotSubvolume(three.snapshotEtc, three.etc, { readOnly: true });
-  await btrfs.setReadOnly(three.snapshot, true);
+  await finishTransaction(three);
 }
 
 describe.skipIf(skip)('manifest of a transaction on real btrfs', () => {
