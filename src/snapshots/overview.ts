@@ -72,18 +72,13 @@ export function isReadOnlySubvolume(path: string): boolean {
 
 /**
  * `listed`: the snapshots as the index has them (default, or when it returns undefined: read
- * every info.xml). It is called while btrfs is asked for the default subvolume.
+ * every info.xml).
  */
 export async function gatherOverview(system: System, listed: () => ListedSnapshot[] | undefined = () => undefined): Promise<Overview> {
-  const asked = defaultSnapshot(system);
-  let rows: ListedSnapshot[];
-  try {
-    rows = listed() ?? listStore(system.store);
-  } catch (error) {
-    asked.catch(() => undefined); // the listing's error is the one to report
-    throw error;
-  }
-  const def = await asked;
+  // Listing first: its error is the one to report. The default is a synchronous query now,
+  // so there is nothing to overlap.
+  const rows = listed() ?? listStore(system.store);
+  const def = await defaultSnapshot(system);
   const history = readBootHistory(system.stateDir);
   const snapshots = rows.map((r): SnapshotRow => {
     const everBooted = hasBooted(history, r.number) || r.number === system.booted;

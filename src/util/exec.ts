@@ -63,15 +63,7 @@ function checked(
  */
 export function runSync(file: string, args: readonly string[], options: Omit<RunOptions, 'input' | 'inherit'> = {}): RunResult {
   log.detail(`exec: ${describeCommand(file, args)}`);
-  const result = execaSync(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: !options.cleanEnv,
-    reject: false,
-    timeout: options.timeoutMs,
-    stripFinalNewline: true,
-  } satisfies SyncOptions);
-  return checked(file, args, options, result);
+  return checked(file, args, options, execaSync(file, args, commonOptions(options)));
 }
 
 /** Run and return stdout as a Buffer (binary output). */
@@ -93,17 +85,20 @@ export function spawn(file: string, args: readonly string[], options: Options = 
   return execa(file, args, { reject: false, ...options });
 }
 
-function toExecaOptions(options: RunOptions): Options {
+/** What run() and runSync() tell execa alike. */
+function commonOptions(options: RunOptions): SyncOptions & Options {
   return {
     cwd: options.cwd,
     env: options.env,
     extendEnv: !options.cleanEnv,
-    input: options.input,
     reject: false,
-    stdio: options.inherit ? 'inherit' : undefined,
     timeout: options.timeoutMs,
     stripFinalNewline: true,
   };
+}
+
+function toExecaOptions(options: RunOptions): Options {
+  return { ...commonOptions(options), input: options.input, stdio: options.inherit ? 'inherit' : undefined };
 }
 
 function firstLine(text: string): string {
