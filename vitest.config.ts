@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/boot/**'],
+    exclude: ['test/boot/**', 'test/faults/**'],
     globalSetup: ['test/support/global-setup.ts'],
     // Integration tests share loop devices and a package cache: run files one at a time.
     fileParallelism: false,
