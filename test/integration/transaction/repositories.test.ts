@@ -89,7 +89,7 @@ describe.skipIf(skip)('signed repositories in a transaction', () => {
   });
 
   // The one test with an unsigned repository: no InRelease, no Signed-By.
-  it('an unsigned repository is refused in one line naming the rule, exit 1, nothing changed', async () => {
+  it('an unsigned repository is refused in one line (RepositoryUnsigned), exit 1, nothing changed', async () => {
     await withTestSystem(async (sys) => {
       await pointAptAtLocalRepo(sys.root, [{ name: 'tu-hello', version: '1.0' }], { signed: false });
       const expected =
