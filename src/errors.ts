@@ -73,3 +73,44 @@ export class InterruptedError extends TuError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Why apt refused a repository's Release file (apt-secure(8)). */
+export type RepositoryRefusalReason = 'unsigned' | 'unknown-key' | 'bad-signature' | 'unverified';
+
+export interface RepositoryRefusal {
+  /** The repository as apt names it: URI and suite ("http://deb.debian.org/debian trixie"). */
+  repository: string;
+  reason: RepositoryRefusalReason;
+  /** apt's own words on the signature (its W: line), when it gave any. */
+  detail?: string;
+}
+
+/** apt uses only repositories whose Release is signed by a key it knows (Signed-By). */
+export class RepositoryUnsigned extends TuError {
+  constructor(readonly refusals: RepositoryRefusal[], outcome: string) {
+    super(`${refusalText(refusals)}; apt refuses to use it; ${outcome}`, {
+      hint: refusals.every((r) => r.reason === 'bad-signature')
+        ? 'its InRelease does not match its signature: a broken or tampered mirror; try another mirror, see apt-secure(8)'
+        : 'add its key under /etc/apt/keyrings and name that file with Signed-By in its sources entry; see apt-secure(8)',
+      detail: refusals.map((r) => `${r.repository}: ${r.detail ?? r.reason}`).join('\n'),
+    });
+  }
+}
+
+function refusalText(refusals: RepositoryRefusal[]): string {
+  const describe = (r: RepositoryRefusal): string => {
+    switch (r.reason) {
+      case 'unsigned':
+        return `the repository ${r.repository} is not signed`;
+      case 'unknown-key':
+        return `the repository ${r.repository} is signed with a key apt does not know`;
+      case 'bad-signature':
+        return `the repository ${r.repository} has a bad signature`;
+      case 'unverified':
+        return `the signature of the repository ${r.repository} could not be checked`;
+    }
+  };
+  const [first, ...rest] = refusals;
+  if (!first) return 'a repository is not signed';
+  return rest.length === 0 ? describe(first) : `${describe(first)} (and ${rest.length} more: ${rest.map((r) => r.repository).join(', ')})`;
+}

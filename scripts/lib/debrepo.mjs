@@ -1,5 +1,5 @@
-// The one builder of the tiny test packages (fixtures/packages/) and of the flat apt
-// repository that serves them. Plain ESM so that scripts/demo runs it with node alone,
+// The one builder of the tiny test packages (fixtures/packages/) and of the flat, signed
+// apt repository that serves them. Plain ESM so that scripts/demo runs it with node alone,
 // before or without a build; the tests import it through test/support/repo.ts
 // (types in debrepo.d.mts beside this file). Subprocesses: execa with argument arrays.
 import { createCipheriv, createHash } from 'node:crypto';
@@ -11,19 +11,30 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
+import { clearsign, defaultKeyDir, ensureSigningKey } from './signing-key.mjs';
+
+export { defaultKeyDir, ensureSigningKey } from './signing-key.mjs';
 
 export const FIXTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/packages');
 
-/** Where the repository lives inside a test system, and the apt line that reaches it. */
+/** Where the repository lives inside a test system, its sources entry and its key there. */
 export const REPO_PATH_IN_ROOT = '/srv/tu-repo';
-export const APT_LIST_NAME = 'tu-test.list';
+export const APT_SOURCES_NAME = 'tu-test.sources';
+export const KEYRING_PATH_IN_ROOT = '/etc/apt/keyrings/tu-test.gpg';
 
 /** Fixed timestamp of every file in a built package, so builds are byte-identical. */
 const SOURCE_DATE_EPOCH = 1767225600; // 2026-01-01 00:00:00 UTC
 const MAINTAINER_SCRIPTS = new Set(['preinst', 'postinst', 'prerm', 'postrm', 'config']);
 
-export function aptSourceLine(repoPathInRoot = REPO_PATH_IN_ROOT) {
-  return `deb [trusted=yes] file:${repoPathInRoot} ./`;
+/**
+ * The deb822 sources entry of the flat repository. Signed (the default): apt trusts only the
+ * key in the keyring file named by Signed-By. Unsigned: no Signed-By, so apt refuses it.
+ */
+export function aptSources(options = {}) {
+  const repo = options.repoPathInRoot ?? REPO_PATH_IN_ROOT;
+  const lines = ['Types: deb', `URIs: file:${repo}`, 'Suites: ./'];
+  if (options.signed !== false) lines.push(`Signed-By: ${options.keyringPathInRoot ?? KEYRING_PATH_IN_ROOT}`);
+  return `${lines.join('\n')}\n`;
 }
 
 export function debFileName(name, version) {
@@ -151,58 +162,69 @@ export async function generatePayload(path, bytes, seed) {
 }
 
 /**
- * Build the given packages into dir and index them as a flat repository
- * (`deb [trusted=yes] file:<dir> ./`). Returns the paths of the .debs.
+ * Build the given packages into dir and index them as a flat repository, signed with the
+ * run's key unless options.signed is false. Returns the paths of the .debs.
  */
 export async function buildRepo(dir, packages, options = {}) {
   await mkdir(dir, { recursive: true, mode: 0o755 });
   await chmod(dir, 0o755);
   const debs = [];
   for (const pkg of packages) debs.push(await buildPackage(pkg.name, pkg.version, dir, options));
-  await scanRepo(dir);
+  await scanRepo(dir, options);
   return debs;
 }
 
-/** Add one more package (typically a newer version) to an existing repository. */
+/** Add one more package (typically a newer version) to an existing repository, and re-sign it. */
 export async function publish(repoDir, pkg, options = {}) {
   const deb = await buildPackage(pkg.name, pkg.version, repoDir, options);
-  await scanRepo(repoDir);
+  await scanRepo(repoDir, options);
   return deb;
 }
 
-/** (Re)write Packages, Packages.gz and Release for every .deb in dir, all versions listed. */
-export async function scanRepo(dir) {
+/**
+ * (Re)write the indexes of every .deb in dir, all versions listed: Packages, Packages.gz,
+ * a Release made by apt-ftparchive (dated now: apt refuses a Release from the future) and,
+ * signed, InRelease (Release clear-signed with the run's key). They are made in a staging
+ * directory, so Release never lists itself, and then renamed into place.
+ */
+export async function scanRepo(dir, options = {}) {
   const { stdout } = await execa('dpkg-scanpackages', ['--multiversion', '.', '/dev/null'], {
     cwd: dir,
     stripFinalNewline: false,
   });
-  const gzipped = gzipSync(stdout);
-  await writeAtomically(join(dir, 'Packages'), stdout);
-  await writeAtomically(join(dir, 'Packages.gz'), gzipped);
-  await writeAtomically(join(dir, 'Release'), releaseFile({ Packages: Buffer.from(stdout), 'Packages.gz': gzipped }));
-}
-
-/**
- * A Release file listing the indexes: without one apt probes for InRelease, Release and
- * translations and prints an Ign/Err line for each; with it apt fetches only what is listed.
- */
-export function releaseFile(indexes) {
-  // apt rejects a Release without a Date, and one dated in the future: use the time now.
-  const date = new Date().toUTCString().replace(/GMT$/, 'UTC');
-  const lines = ['Origin: transactional-update tests', 'Label: tu-test', `Date: ${date}`];
-  for (const [field, algorithm] of [['MD5Sum', 'md5'], ['SHA256', 'sha256']]) {
-    lines.push(`${field}:`);
-    for (const [name, data] of Object.entries(indexes)) {
-      lines.push(` ${createHash(algorithm).update(data).digest('hex')} ${String(data.length).padStart(8)} ${name}`);
+  const stage = await mkdtemp(join(dir, '.index-'));
+  try {
+    await writeFile(join(stage, 'Packages'), stdout);
+    await writeFile(join(stage, 'Packages.gz'), gzipSync(stdout));
+    const release = await execa('apt-ftparchive', [
+      '-o', 'APT::FTPArchive::Release::Origin=transactional-update tests',
+      '-o', 'APT::FTPArchive::Release::Label=tu-test',
+      'release', '.',
+    ], { cwd: stage, stripFinalNewline: false });
+    await writeFile(join(stage, 'Release'), release.stdout);
+    const names = ['Packages', 'Packages.gz', 'Release'];
+    if (options.signed !== false) {
+      const key = await ensureSigningKey(options.keyDir ?? defaultKeyDir());
+      await clearsign(key, join(stage, 'Release'), join(stage, 'InRelease'));
+      names.push('InRelease');
+    } else {
+      await rm(join(dir, 'InRelease'), { force: true });
     }
+    for (const name of names) {
+      await chmod(join(stage, name), 0o644);
+      await rename(join(stage, name), join(dir, name));
+    }
+  } finally {
+    await rm(stage, { recursive: true, force: true });
   }
-  return `${lines.join('\n')}\n`;
 }
 
 /**
  * Make the system mounted at root use only the local repository: the repository is
- * written to <root>/srv/tu-repo, apt gets one source for it, and the distribution's
- * sources are removed so nothing depends on the network.
+ * written to <root>/srv/tu-repo, apt gets one source for it (deb822, Signed-By the run's
+ * key, installed under /etc/apt/keyrings), and the distribution's sources are removed so
+ * nothing depends on the network. With options.signed false the repository and its
+ * sources entry carry no signature and no key: apt refuses it.
  */
 export async function pointAptAtLocalRepo(root, packages, options = {}) {
   const repoDir = join(root, REPO_PATH_IN_ROOT);
@@ -212,9 +234,15 @@ export async function pointAptAtLocalRepo(root, packages, options = {}) {
   await mkdir(listDir, { recursive: true });
   await rm(join(aptDir, 'sources.list'), { force: true });
   for (const entry of await readdir(listDir)) {
-    if (entry !== APT_LIST_NAME && /\.(list|sources)$/.test(entry)) await rm(join(listDir, entry), { force: true });
+    if (entry !== APT_SOURCES_NAME && /\.(list|sources)$/.test(entry)) await rm(join(listDir, entry), { force: true });
   }
-  await writeAtomically(join(listDir, APT_LIST_NAME), `${aptSourceLine()}\n`);
+  if (options.signed !== false) {
+    const key = await ensureSigningKey(options.keyDir ?? defaultKeyDir());
+    const keyring = join(root, KEYRING_PATH_IN_ROOT);
+    await mkdir(dirname(keyring), { recursive: true, mode: 0o755 });
+    await copyAtomically(key.publicKey, keyring);
+  }
+  await writeAtomically(join(listDir, APT_SOURCES_NAME), aptSources({ signed: options.signed }));
   return repoDir;
 }
 

@@ -5,7 +5,7 @@
 # maintainer scripts answers "chroot") and runs the command inside it, forwarding signals.
 #
 # usage: enter.sh ROOT OP... -- COMMAND [ARG...]
-#   OP is one of:  proc DST | sysfs DST | rbind SRC DST | bind SRC DST | tmpfs DST
+#   OP is one of:  proc DST | sysfs DST | rbind SRC DST | bind SRC DST | tmpfs MODE DST
 #                  mkdir DST | copy SRC DST | detach PATH
 # Every argument is passed as its own word: no path is ever parsed by a shell.
 set -u
@@ -21,7 +21,7 @@ while [ "$#" -gt 0 ]; do
     sysfs) mount -t sysfs -o nosuid,nodev,noexec sysfs "$1" || fail "sysfs on $1"; shift ;;
     rbind) { mount --rbind "$1" "$2" && mount --make-rslave "$2"; } || fail "$1 on $2"; shift 2 ;;
     bind) mount --bind "$1" "$2" || fail "$1 on $2"; shift 2 ;;
-    tmpfs) mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$1" || fail "tmpfs on $1"; shift ;;
+    tmpfs) mount -t tmpfs -o "mode=$1,nosuid,nodev" tmpfs "$2" || fail "tmpfs on $2"; shift 2 ;;
     mkdir) mkdir -p "$1" || fail "mkdir $1"; shift ;;
     copy) cat "$1" > "$2" || fail "copy $1 to $2"; shift 2 ;;
     # An inherited mount this namespace must not pin (the host may unmount it meanwhile).

@@ -5,8 +5,12 @@
 import { join } from 'node:path';
 
 export type MountOp =
-  | { op: 'proc' | 'sysfs' | 'tmpfs' | 'mkdir' | 'detach'; path: string }
+  | { op: 'proc' | 'sysfs' | 'mkdir' | 'detach'; path: string }
+  | { op: 'tmpfs'; path: string; mode: TmpfsMode }
   | { op: 'rbind' | 'bind' | 'copy'; source: string; target: string };
+
+/** Octal mode of a tmpfs root: world-writable and sticky, or root's alone. */
+export type TmpfsMode = '1777' | '0755';
 
 export interface ChrootFacts {
   /** The new snapshot's root on the host. */
@@ -45,8 +49,13 @@ export function planMounts(facts: ChrootFacts): MountOp[] {
     // into the live kernel.
     { op: 'sysfs', path: inside(root, '/sys') },
     { op: 'rbind', source: '/dev', target: inside(root, '/dev') },
-    { op: 'tmpfs', path: inside(root, '/run') },
-    { op: 'tmpfs', path: inside(root, '/tmp') },
+    // What a Debian system has: /run root's, /run/lock and /tmp for everyone (sticky).
+    // apt downloads and verifies signatures as its unprivileged _apt user, which must be
+    // able to make temporary files in /tmp.
+    { op: 'tmpfs', path: inside(root, '/run'), mode: '0755' },
+    { op: 'mkdir', path: inside(root, '/run/lock') },
+    { op: 'tmpfs', path: inside(root, '/run/lock'), mode: '1777' },
+    { op: 'tmpfs', path: inside(root, '/tmp'), mode: '1777' },
   ];
   for (const m of facts.sharedMounts) ops.push({ op: 'bind', source: m.source, target: inside(root, m.inside) });
   if (facts.bootEfi) ops.push({ op: 'bind', source: facts.bootEfi, target: inside(root, '/boot/efi') });
@@ -69,5 +78,8 @@ export function planMounts(facts: ChrootFacts): MountOp[] {
 
 /** The words passed to enter.sh for a plan. */
 export function planArguments(ops: MountOp[]): string[] {
-  return ops.flatMap((o) => ('path' in o ? [o.op, o.path] : [o.op, o.source, o.target]));
+  return ops.flatMap((o) => {
+    if (o.op === 'tmpfs') return [o.op, o.mode, o.path];
+    return 'path' in o ? [o.op, o.path] : [o.op, o.source, o.target];
+  });
 }

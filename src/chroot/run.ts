@@ -25,13 +25,23 @@ export interface ChrootCommand {
   ignoreInterrupt?: boolean;
   /** Where the command's output goes: 'inherit' (the user's terminal) or 'stderr'. */
   output?: 'inherit' | 'stderr';
+  /**
+   * Pass stderr through a pipe and keep its end for the caller (a package manager's
+   * refusal is read from it). Never for a shell: bash is interactive only on a terminal.
+   */
+  captureStderr?: boolean;
 }
 
 export interface ChrootResult {
   exitCode: number;
   /** The signal that made us stop the command (SIGINT/SIGTERM/SIGHUP to the tool). */
   interruptedBy?: NodeJS.Signals;
+  /** The last STDERR_KEPT bytes of stderr, when captureStderr asked for them. */
+  stderr?: string;
 }
+
+/** Enough for apt's error lines at the end of a long output. */
+export const STDERR_KEPT = 64 * 1024;
 
 const GRACE_MS = 10_000;
 
@@ -63,10 +73,12 @@ export async function runInChroot(snapshotRoot: string, plan: MountOp[], command
     extendEnv: false,
     stdin: command.interactive || command.stdinInherit ? 'inherit' : 'ignore',
     stdout: command.output === 'stderr' ? process.stderr : 'inherit',
-    stderr: 'inherit',
+    stderr: command.captureStderr ? 'pipe' : 'inherit',
+    buffer: false,
     // We stop the namespace ourselves (SIGTERM to tini, then SIGKILL): execa must not race us.
     cleanup: false,
   });
+  const kept = command.captureStderr ? teeStderr(child.stderr) : undefined;
 
   let interruptedBy: NodeJS.Signals | undefined;
   let killTimer: NodeJS.Timeout | undefined;
@@ -84,11 +96,28 @@ export async function runInChroot(snapshotRoot: string, plan: MountOp[], command
   try {
     const result = await child;
     const exitCode = result.exitCode ?? (result.signal ? 128 + signalNumber(result.signal) : 1);
-    return { exitCode, ...(interruptedBy ? { interruptedBy } : {}) };
+    return { exitCode, ...(interruptedBy ? { interruptedBy } : {}), ...(kept ? { stderr: kept.text() } : {}) };
   } finally {
     for (const s of signals) process.off(s, onSignal);
     if (killTimer) clearTimeout(killTimer);
   }
+}
+
+/** Copy a stream to our stderr as it comes, keeping its last STDERR_KEPT bytes. */
+function teeStderr(stream: NodeJS.ReadableStream | null): { text(): string } {
+  let chunks: Buffer[] = [];
+  let size = 0;
+  stream?.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > 2 * STDERR_KEPT) {
+      const joined = Buffer.concat(chunks).subarray(-STDERR_KEPT);
+      chunks = [joined];
+      size = joined.length;
+    }
+  });
+  return { text: () => Buffer.concat(chunks).subarray(-STDERR_KEPT).toString('utf8') };
 }
 
 /** The namespace's PID 1 (tini) is unshare's only child; setpriv execs into unshare. */

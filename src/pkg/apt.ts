@@ -16,8 +16,12 @@
  *   snapshot shares with its system; a fleet that wants all machines alike sets
  *   APT::Machine-ID or the Always/Never options in its own apt.conf.d.
  * Exit codes: apt-get exits 0 on success and 100 on any error (recorded in
- * fixtures/pkg/exit-codes/apt.json).
+ * fixtures/pkg/exit-codes/apt.json). One error is told apart by its stderr: a repository
+ * whose Release apt will not use because no known key signed it (apt-secure(8)), recorded
+ * from bookworm's apt (gpgv) and trixie's (sqv) in fixtures/pkg/apt/.
  */
+import { RepositoryUnsigned, type RepositoryRefusal, type RepositoryRefusalReason } from '../errors.js';
+import { escapeControl } from '../util/escape.js';
 import { failure, packageCommand } from './command.js';
 import { entryExists } from './rootPath.js';
 import type { CommandOptions, ExitVerdict, PackageAction, PackageCommand, PackageManagerAdapter } from './types.js';
@@ -73,8 +77,52 @@ export const aptAdapter: PackageManagerAdapter = {
     return [refresh(action, options), mainCommand(action, options)];
   },
 
-  interpretExit(_action: PackageAction, command: PackageCommand, exitCode: number): ExitVerdict {
+  interpretExit(_action: PackageAction, command: PackageCommand, exitCode: number, stderr = ''): ExitVerdict {
     if (exitCode === 0) return { ok: true };
+    const refusals = exitCode === 100 ? readRepositoryRefusals(stderr) : [];
+    if (refusals.length > 0) {
+      return { ...failure(command, exitCode), error: (outcome) => new RepositoryUnsigned(refusals, outcome) };
+    }
     return failure(command, exitCode, exitCode === 100 ? 'an error, see its output above' : undefined);
   },
 };
+
+// apt's words, the same in bookworm (2.6) and trixie (3.0):
+//   E: The repository 'file:/srv/tu-repo ./ InRelease' is not signed.
+// and before it, when a signature was there but did not verify, one of
+//   W: GPG error: <uri> <suite> InRelease: <gpgv's complaint>              (2.6, gpgv)
+//   W: OpenPGP signature verification failed: <uri> <suite> InRelease: …   (3.0, sqv)
+const NOT_SIGNED = /^E: The repository '(.+) (?:In)?Release' is not signed\.$/;
+const SIGNATURE_WARNING = /^W: (?:GPG error|OpenPGP signature verification failed): (.+) (?:In)?Release: (.*)$/;
+
+/** The repositories apt refused as unsigned, each with why, from apt-get's stderr (pure). */
+export function readRepositoryRefusals(stderr: string): RepositoryRefusal[] {
+  const lines = stderr.split('\n').map((line) => line.trimEnd());
+  const warnings = new Map<string, string>();
+  for (const line of lines) {
+    const match = SIGNATURE_WARNING.exec(line);
+    if (match) warnings.set(match[1]!, match[2]!);
+  }
+  const refusals: RepositoryRefusal[] = [];
+  for (const line of lines) {
+    const match = NOT_SIGNED.exec(line);
+    if (!match) continue;
+    const repository = match[1]!;
+    const warning = warnings.get(repository);
+    refusals.push({
+      repository: escapeControl(repository),
+      reason: refusalReason(warning),
+      ...(warning ? { detail: escapeControl(warning) } : {}),
+    });
+  }
+  return refusals;
+}
+
+function refusalReason(warning: string | undefined): RepositoryRefusalReason {
+  if (warning === undefined) return 'unsigned';
+  // gpgv: NO_PUBKEY <id>; sqv: "Missing key <fingerprint>, which is needed to verify signature."
+  if (/\bNO_PUBKEY\b|\bMissing key\b/.test(warning)) return 'unknown-key';
+  // gpgv: BADSIG <id> <uid>; sqv: "Message has been manipulated".
+  if (/\bBADSIG\b|\bhas been manipulated\b/.test(warning)) return 'bad-signature';
+  return 'unverified';
+}

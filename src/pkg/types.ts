@@ -1,3 +1,5 @@
+import type { TuError } from '../errors.js';
+
 /**
  * One interface for every package manager. Only src/pkg knows a package manager's flags,
  * exit codes and database format; the transaction engine speaks this interface.
@@ -35,6 +37,11 @@ export interface ExitVerdict {
   rebootNeeded?: boolean;
   /** One line for the user when something special happened (zypper 103: update zypper first). */
   message?: string;
+  /**
+   * A failure the package manager's own output explains (apt refusing an unsigned
+   * repository), as the typed error the user sees, given what became of the snapshot.
+   */
+  error?: (outcome: string) => TuError;
 }
 
 export interface PackageManagerAdapter {
@@ -43,8 +50,11 @@ export interface PackageManagerAdapter {
   detect(root: string): boolean;
   /** The commands for an action, the package-list refresh first where the action needs it. */
   commands(action: PackageAction, options: CommandOptions): PackageCommand[];
-  /** The verdict on one command's exit code (each manager has its own table). */
-  interpretExit(action: PackageAction, command: PackageCommand, exitCode: number): ExitVerdict;
+  /**
+   * The verdict on one command's exit code (each manager has its own table) and, where the
+   * manager explains a failure there, the end of its stderr.
+   */
+  interpretExit(action: PackageAction, command: PackageCommand, exitCode: number, stderr?: string): ExitVerdict;
 }
 
 /** One installed package as read from a snapshot's package database. */

@@ -28,10 +28,19 @@ export interface TransactionStep {
   argv: string[];
   env?: Record<string, string>;
   label: string;
-  /** Judge the exit code (package managers have their own tables); default: 0 is success. */
-  verdict?: (exitCode: number) => { ok: boolean; rebootNeeded?: boolean; message?: string };
+  /**
+   * Judge the exit code (package managers have their own tables), and the end of stderr
+   * when chroot.captureStderr kept it; default: 0 is success. A verdict's error replaces
+   * the generic failure.
+   */
+  verdict?: (exitCode: number, stderr: string) => {
+    ok: boolean;
+    rebootNeeded?: boolean;
+    message?: string;
+    error?: (outcome: string) => TuError;
+  };
   /** How the step meets the terminal, when it differs from the request's. */
-  chroot?: Pick<ChrootCommand, 'interactive' | 'stdinInherit' | 'ignoreInterrupt'>;
+  chroot?: Partial<Pick<ChrootCommand, 'interactive' | 'stdinInherit' | 'ignoreInterrupt' | 'captureStderr'>>;
 }
 
 export interface ShellMode {
@@ -151,7 +160,7 @@ export async function runTransaction(system: System, request: TransactionRequest
     for (const step of steps) {
       signals.throwIfInterrupted();
       log.step(`snapshot ${number}: ${step.label}`);
-      const { exitCode, interruptedBy } = await runInChroot(paths.snapshot, plan, {
+      const { exitCode, interruptedBy, stderr } = await runInChroot(paths.snapshot, plan, {
         argv: step.argv,
         env: step.env ?? {},
         interactive: request.interactive,
@@ -159,10 +168,11 @@ export async function runTransaction(system: System, request: TransactionRequest
         output: request.output,
       });
       if (interruptedBy) throw new InterruptedError(interruptedBy);
-      const verdict = step.verdict ? step.verdict(exitCode) : { ok: exitCode === 0 };
+      const verdict = step.verdict ? step.verdict(exitCode, stderr ?? '') : { ok: exitCode === 0 };
       if (verdict.message) messages.push(verdict.message);
       if (!verdict.ok) {
         const outcome = request.keep ? `snapshot ${number} kept, marked failed` : 'nothing was changed';
+        if (verdict.error) throw verdict.error(outcome);
         throw new CommandFailedError(`${step.label} failed (exit ${exitCode}); ${outcome}`, exitCode, {
           exitCode: request.propagateExitCode || request.shell ? exitCode : 1,
         });

@@ -1,22 +1,26 @@
 /**
- * Tiny Debian test packages and the flat repository that serves them. The builder itself
+ * Tiny Debian test packages and the flat, signed repository that serves them. The builder itself
  * is scripts/lib/debrepo.mjs, shared with scripts/demo so there is one package builder;
  * this module is the tests' typed entry point to it.
  */
 export {
-  APT_LIST_NAME,
+  APT_SOURCES_NAME,
   FIXTURES_DIR,
+  KEYRING_PATH_IN_ROOT,
   REPO_PATH_IN_ROOT,
-  aptSourceLine,
+  aptSources,
   buildPackage,
   buildRepo,
   debFileName,
+  defaultKeyDir,
+  ensureSigningKey,
   listFixturePackages,
   pointAptAtLocalRepo,
   publish,
   scanRepo,
   type BuildOptions,
   type PackageRef,
+  type SigningKey,
 } from '../../scripts/lib/debrepo.mjs';
 
 import type { PackageRef } from '../../scripts/lib/debrepo.mjs';

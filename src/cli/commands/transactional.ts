@@ -63,7 +63,9 @@ async function packageTransaction(ctx: CliContext, action: PackageAction, descri
       argv: command.argv,
       env: command.env,
       label: command.label,
-      verdict: (code: number) => adapter.interpretExit(finalAction, command, code),
+      verdict: (code: number, stderr: string) => adapter.interpretExit(finalAction, command, code, stderr),
+      // The package manager explains some failures only on stderr (apt: an unsigned repository).
+      chroot: { captureStderr: true },
     }));
     const outcome = await runTransaction(system, {
       ...baseRequest(ctx, description),

@@ -13,7 +13,7 @@ import { requireMachine } from '../../support/requirements.js';
 import { makeTestDir } from '../../support/tmp.js';
 
 const skip = requireMachine(
-  { root: true, commands: ['mmdebstrap', 'unshare', 'dpkg-deb', 'dpkg-scanpackages', 'tar'] },
+  { root: true, commands: ['mmdebstrap', 'unshare', 'dpkg-deb', 'dpkg-scanpackages', 'apt-ftparchive', 'gpg', 'tar'] },
   'apt harness tests',
 );
 
@@ -51,14 +51,14 @@ afterEach(async () => {
 });
 
 describe.skipIf(skip)('fixture packages under real apt', () => {
-  it('apt reads only the local repository', async () => {
+  it('apt reads only the local repository, signed, its key under /etc/apt/keyrings', async () => {
     const { root } = await freshRoot();
     const policy = await ok(root, ['apt-cache', 'policy', 'tu-hello', 'base-files']);
     expect(policy.stdout).toMatch(/Candidate: 1\.0/);
     expect(policy.stdout).toContain('file:/srv/tu-repo ./ Packages');
     expect(policy.stdout).not.toContain('deb.debian.org');
-    expect(readFileSync(join(root, 'etc/apt/sources.list.d/tu-test.list'), 'utf8')).toBe(
-      'deb [trusted=yes] file:/srv/tu-repo ./\n',
+    expect(readFileSync(join(root, 'etc/apt/sources.list.d/tu-test.sources'), 'utf8')).toBe(
+      'Types: deb\nURIs: file:/srv/tu-repo\nSuites: ./\nSigned-By: /etc/apt/keyrings/tu-test.gpg\n',
     );
   });
 

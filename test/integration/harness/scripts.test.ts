@@ -65,7 +65,7 @@ describe('set-up scripts', () => {
   });
 });
 
-const skip = requireMachine({ commands: ['dpkg-deb', 'dpkg-scanpackages'] }, 'local-repo script test');
+const skip = requireMachine({ commands: ['dpkg-deb', 'dpkg-scanpackages', 'apt-ftparchive', 'gpg', 'gpgv'] }, 'local-repo script test');
 
 describe.skipIf(skip)('scripts/lib/local-repo.mjs', () => {
   let dir: string;
@@ -78,12 +78,22 @@ describe.skipIf(skip)('scripts/lib/local-repo.mjs', () => {
 
   const script = join(PROJECT_DIR, 'scripts/lib/local-repo.mjs');
 
-  it('serves the named packages to a root', async () => {
+  it('serves the named packages to a root, signed with a key only the root knows', async () => {
     const result = await run(process.execPath, [script, dir, 'tu-hello=1.0'], { reject: false });
     expect(result.stdout).toBe(
-      `repository ${dir}/srv/tu-repo: tu-hello=1.0\napt source: deb [trusted=yes] file:/srv/tu-repo ./`,
+      [
+        `repository ${dir}/srv/tu-repo (signed): tu-hello=1.0`,
+        'apt source /etc/apt/sources.list.d/tu-test.sources:',
+        '  Types: deb',
+        '  URIs: file:/srv/tu-repo',
+        '  Suites: ./',
+        '  Signed-By: /etc/apt/keyrings/tu-test.gpg',
+      ].join('\n'),
     );
     expect(readFileSync(join(dir, 'srv/tu-repo/Packages'), 'utf8')).toMatch(/^Package: tu-hello\nVersion: 1\.0$/m);
+    const verify = await run('gpgv', ['--keyring', join(dir, 'etc/apt/keyrings/tu-test.gpg'), join(dir, 'srv/tu-repo/InRelease')], { reject: false });
+    expect(verify.exitCode, verify.stderr).toBe(0);
+    expect(verify.stderr).toContain('Good signature from "transactional-update test repository <tu-test@localhost>"');
   });
 
   it('is a usage error without packages or with a malformed one', async () => {

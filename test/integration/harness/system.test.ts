@@ -45,7 +45,11 @@ describe.skipIf(skip)('test systems', () => {
       expect(sys.repoDir).toBe(join(sys.root, 'srv/tu-repo'));
       expect(readFileSync(join(sys.repoDir, 'Packages'), 'utf8')).toMatch(/^Package: tu-hello$/m);
       expect(existsSync(join(sys.root, 'etc/apt/sources.list'))).toBe(false);
-      expect(readdirSync(join(sys.root, 'etc/apt/sources.list.d'))).toEqual(['tu-test.list']);
+      expect(readdirSync(join(sys.root, 'etc/apt/sources.list.d'))).toEqual(['tu-test.sources']);
+      expect(readFileSync(join(sys.root, 'etc/apt/sources.list.d/tu-test.sources'), 'utf8')).toContain(
+        'Signed-By: /etc/apt/keyrings/tu-test.gpg\n',
+      );
+      expect(existsSync(join(sys.repoDir, 'InRelease'))).toBe(true);
 
       const install = await sys.tu(['-n', 'pkg', 'install', 'tu-hello']);
       expect(install, `${install.stdout}\n${install.stderr}`).toMatchObject({ exitCode: 0 });

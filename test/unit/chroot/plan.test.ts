@@ -16,13 +16,27 @@ describe('the chroot mount plan', () => {
       resolv: { kind: 'bind', source: '/etc/resolv.conf' },
       inherited: ['/', '/proc', '/sys/kernel/security', '/dev/pts', '/home', '/var/tmp/tu-dev/mnt', '/var/tmp/tu-dev/mnt/.snapshots', '/var/tmp/tu-dev/mnt/var', '/mnt/other image'],
     });
-    expect(ops.map((o) => o.op)).toEqual(['proc', 'sysfs', 'rbind', 'tmpfs', 'tmpfs', 'bind', 'bind', 'mkdir', 'bind', 'bind', 'detach', 'detach', 'detach']);
+    expect(ops.map((o) => o.op)).toEqual(['proc', 'sysfs', 'rbind', 'tmpfs', 'mkdir', 'tmpfs', 'tmpfs', 'bind', 'bind', 'mkdir', 'bind', 'bind', 'detach', 'detach', 'detach']);
     expect(ops.filter((o) => o.op === 'detach').map((o) => ('path' in o ? o.path : ''))).toEqual([
       '/var/tmp/tu-dev/mnt/var',
       '/mnt/other image',
       '/home',
     ]);
     expect(planArguments(ops).slice(0, 4)).toEqual(['proc', `${snapshot}/proc`, 'sysfs', `${snapshot}/sys`]);
+  });
+
+  it('gives /tmp and /run/lock mode 1777 (sticky, for apt\'s _apt user) and /run 0755, as Debian has them', () => {
+    const ops = planMounts({ snapshotRoot: snapshot, sharedMounts: [], binds: [], resolv: { kind: 'none' }, inherited: [] });
+    const tmpfs = ops.filter((o) => o.op === 'tmpfs').map((o) => ('mode' in o ? `${o.path} ${o.mode}` : ''));
+    expect(tmpfs).toEqual([`${snapshot}/run 0755`, `${snapshot}/run/lock 1777`, `${snapshot}/tmp 1777`]);
+    // /run/lock's mount point is made inside the fresh /run first.
+    const words = planArguments(ops);
+    expect(words.slice(words.indexOf('rbind') + 3)).toEqual([
+      'tmpfs', '0755', `${snapshot}/run`,
+      'mkdir', `${snapshot}/run/lock`,
+      'tmpfs', '1777', `${snapshot}/run/lock`,
+      'tmpfs', '1777', `${snapshot}/tmp`,
+    ]);
   });
 
   it('keeps /, the kernel file systems, the ancestors of the snapshot and what is inside it', () => {
