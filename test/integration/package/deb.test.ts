@@ -2,7 +2,7 @@
  * `npm run package` (scripts/package.mjs): the .deb's contents, control fields and lintian,
  * and a test build of another version that says so.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/util/exec.js';
@@ -69,6 +69,16 @@ describe.skipIf(skip)('the Debian package', () => {
     }
     // Only what runs: no better-sqlite3 sources, no installer, no typings.
     expect(paths.filter((p) => /node_modules\/(prebuild-install|@types)\//.test(p) || p.endsWith('.d.ts') || p.includes('better-sqlite3/deps/'))).toEqual([]);
+  });
+
+  it('enables, masks and purges exactly the units that have an [Install] section', () => {
+    const installable = readdirSync('systemd').filter((u) => /^\[Install\]$/m.test(readFileSync(join('systemd', u), 'utf8'))).sort();
+    expect(installable.length).toBeGreaterThan(0);
+    for (const script of ['postinst', 'postrm']) {
+      const text = readFileSync(join('packaging/debian', script), 'utf8');
+      const units = /^UNITS="([^"]*)"$/m.exec(text)?.[1]?.split(' ').sort();
+      expect(units, script).toEqual(installable);
+    }
   });
 
   it('runs the bundle with the system node from /usr/sbin', () => {
