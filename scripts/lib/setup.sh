@@ -69,9 +69,16 @@ build_project() {
   npm run --silent build </dev/null
 }
 
+# The Debian package of the built tool: image create installs it into every trixie system.
+package_project() {
+  say "Building the Debian package (npm run package)"
+  npm run --silent package </dev/null
+}
+
 prepare_machine() {
   require_node
   install_system_packages
   install_node_modules
   build_project
+  package_project
 }

@@ -2,7 +2,7 @@
  * `image create`: a sparse image holding a managed system laid out as DESIGN.md says —
  * snapshot 1 is a minimal Debian with /etc as a nested subvolume, package state in
  * /usr/lib/sysimage, separate subvolumes that never roll back, snapper's info.xml, read-only,
- * the default subvolume.
+ * the default subvolume — and the tool's own package installed in it (src/image/toolPackage.ts).
  */
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, ftruncateSync, rmSync, rmdirSync, readdirSync, renameSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,11 +12,12 @@ import { SnapshotStore, MARKER_KEY, IN_PROGRESS_KEY } from '../snapshots/store.j
 import { run } from '../util/exec.js';
 import { log } from '../util/log.js';
 import {
-  APT_CONF_FILE, APT_EXTENDED_STATES, MASKED_UNITS, RELOCATED_STATE, SHARED_SUBVOLUMES, SNAPPER_UNITS, SYSIMAGE_DIR,
+  APT_CONF_FILE, APT_EXTENDED_STATES, LAYOUT_MARKER, LAYOUT_MARKER_TEXT, MASKED_UNITS, RELOCATED_STATE, SHARED_SUBVOLUMES, SNAPPER_UNITS, SYSIMAGE_DIR,
   fstabText, relocationLinkTarget,
 } from './layout.js';
 import { attachLoop, attachPartitions, detachLoop, fileSystemUuid } from './loop.js';
 import { ensureRootfsTarball } from './rootfs.js';
+import { installToolPackage, packageDependencies } from './toolPackage.js';
 
 export interface CreateImageOptions {
   file: string;
@@ -25,6 +26,11 @@ export interface CreateImageOptions {
   include: string[];
   mirror?: string;
   label?: string;
+  /**
+   * The tool's .deb, installed into snapshot 1 with apt (see toolPackage.ts: choosePackage).
+   * Without it the system is managed from a host (--root) only.
+   */
+  toolPackage?: string;
   /** GPT disk with an ESP and a boot loader (see src/boot). */
   bootable?: BootableHooks;
 }
@@ -56,7 +62,9 @@ const MIN_SIZE = 1024 ** 3;
 export async function createImage(options: CreateImageOptions): Promise<CreatedImage> {
   if (existsSync(options.file)) throw new UsageError(`${options.file} already exists`, { hint: 'choose another file name or remove it' });
   if (options.sizeBytes < MIN_SIZE) throw new UsageError('an image needs at least 1G');
-  const include = [...options.include, ...(options.bootable?.includes ?? [])];
+  // The package's dependencies come with the cached root, so installing it downloads nothing.
+  const packageDepends = options.toolPackage ? await packageDependencies(options.toolPackage) : [];
+  const include = [...options.include, ...(options.bootable?.includes ?? []), ...packageDepends];
   const tarball = await ensureRootfsTarball({ suite: options.suite, include, mirror: options.mirror });
   const label = options.label ?? 'tu-root';
 
@@ -95,6 +103,7 @@ export async function createImage(options: CreateImageOptions): Promise<CreatedI
         espDevice, btrfsDevice, topLevelMount: top, snapshotsFsPath: '@/.snapshots', firstSnapshot: 1, snapshotRoot, fsUuid: uuid, label,
       });
     }
+    if (options.toolPackage) await installToolPackage({ snapshotRoot, sharedVar: join(top, '@/var'), deb: options.toolPackage });
     await finishFirstSnapshot(top);
     await btrfs.sync(top);
     ok = true;
@@ -121,6 +130,7 @@ async function writePartitionTable(file: string, espSizeBytes: number): Promise<
 async function buildLayout(top: string, facts: { tarball: string; uuid: string; espUuid?: string }): Promise<string> {
   await btrfs.createSubvolume(join(top, '@'));
   await btrfs.createSubvolume(join(top, '@/.snapshots'));
+  writeFileSync(join(top, '@/.snapshots', LAYOUT_MARKER), LAYOUT_MARKER_TEXT);
   mkdirSync(join(top, '@/usr'));
   for (const name of SHARED_SUBVOLUMES) await btrfs.createSubvolume(join(top, '@', name));
 

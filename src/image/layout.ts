@@ -10,6 +10,14 @@ export const SHARED_SUBVOLUMES = ['var', 'home', 'root', 'srv', 'opt', 'usr/loca
 export const SNAPSHOTS_SUBVOLUME = '@/.snapshots';
 
 /**
+ * A file at the top of the snapshots subvolume (/.snapshots/transactional-update.layout on the
+ * running system) that only this layout has: the units' ConditionPathExists=. /.snapshots
+ * itself is every snapper user's.
+ */
+export const LAYOUT_MARKER = 'transactional-update.layout';
+export const LAYOUT_MARKER_TEXT = '# This Btrfs file system has the layout transactional-update manages (see transactional-update(8)).\n';
+
+/**
  * Package state that lives in /usr/lib/sysimage and is reached from its usual place in /var
  * through a relative directory symlink (dpkg and apt work unchanged through it).
  */

@@ -85,11 +85,18 @@ export interface TestImageOptions {
   /** Image file; default: disk.img in a new dir under the run's temp base dir. */
   file?: string;
   size?: string;
+  /**
+   * Debian suite; default: image create's, trixie, whose systems carry the tool's package
+   * (the one `npm run package` built). bookworm systems are made without it.
+   */
   suite?: string;
   include?: readonly string[];
 }
 
-/** `image create <file> --size 3G …`: a new filesystem with its own UUID. Returns the file. */
+/**
+ * `image create <file> --size 3G …`: a new filesystem with its own UUID, and on trixie the
+ * tool's package from dist/ installed in snapshot 1. Returns the file.
+ */
 export async function createTestImage(options: TestImageOptions = {}): Promise<string> {
   const file = options.file ?? join(await makeTestDir('image'), 'disk.img');
   const args = ['image', 'create', file, '--size', options.size ?? '3G'];

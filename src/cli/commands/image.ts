@@ -12,22 +12,27 @@ export function registerImageCommands(program: Command, ctx: () => CliContext): 
   const image = program.command('image').description('managed Btrfs systems in loop images');
   image.command('create').argument('<file>', 'the image file to create (sparse)')
     .option('--size <size>', 'image size', '4G')
-    .option('--suite <suite>', 'Debian suite', 'bookworm')
+    .option('--suite <suite>', 'Debian suite (bookworm: managed from a host only, without the package)', 'trixie')
     .option('--include <packages>', 'extra packages, comma-separated', '')
     .option('--mirror <url>', 'Debian mirror for mmdebstrap')
     .option('--bootable', 'a GPT disk with an ESP and GRUB, bootable under UEFI')
+    .option('--package <file>', "the tool's .deb to install into the system (default: the one npm run package built)")
     .description('create an image holding a managed Debian system')
-    .action(async (file: string, opts: { size: string; suite: string; include: string; mirror?: string; bootable?: boolean }) => {
+    .action(async (file: string, opts: { size: string; suite: string; include: string; mirror?: string; bootable?: boolean; package?: string }) => {
       requireRoot();
       const include = opts.include.split(',').map((p) => p.trim()).filter(Boolean);
+      const { choosePackage } = await import('../../image/toolPackage.js');
+      const toolPackage = await choosePackage(opts.suite, opts.package);
+      const c = ctx();
+      if (!toolPackage) c.note(`The ${escapeControl(opts.suite)} system gets no transactional-update package (its nodejs is older than 20): manage it from a host with --root.`);
       const bootable = opts.bootable ? await (await import('../bootableHooks.js')).bootableHooks() : undefined;
       const { createImage, parseSize } = await import('../../image/create.js');
       const created = await createImage({
         file, sizeBytes: parseSize(opts.size), suite: opts.suite, include,
         ...(opts.mirror ? { mirror: opts.mirror } : {}),
         ...(bootable ? { bootable } : {}),
+        ...(toolPackage ? { toolPackage } : {}),
       });
-      const c = ctx();
       if (c.options.json) c.print(JSON.stringify(created));
       else c.note(`Created ${escapeControl(created.file)} (file system ${created.uuid}): snapshot 1 is the default.`);
     });

@@ -1,7 +1,7 @@
 /**
  * The systemd units in systemd/ pass `systemd-analyze verify`. PID 1 here need not be systemd:
  * verify runs against a temporary root holding the distribution's units, our units, the real
- * built tool at /usr/bin/transactional-update, and our man pages where `man` finds them, so
+ * built tool at /usr/sbin/transactional-update (where the Debian package puts it), and our man pages where `man` finds them, so
  * Documentation= is checked too.
  */
 import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestDir } from '../../support/tmp.js';
 import { REBOOT_CHECK_INTERVAL_MS } from '../../../src/reboot/run.js';
+import { LAYOUT_MARKER } from '../../../src/image/layout.js';
 
 const REPO = resolve('.');
 const UNITS_DIR = join(REPO, 'systemd');
@@ -28,13 +29,13 @@ const missing = prerequisites();
 if (missing && process.env.CI === 'true') throw new Error(`cannot verify the units: ${missing}`);
 
 /**
- * Put the real tool at <root>/usr/bin/transactional-update: the package's built bin when
+ * Put the real tool at <root>/usr/sbin/transactional-update: the package's built bin when
  * there is one (hard-linked, or copied across file systems), else a fresh build into the
  * root. Type errors are the type check's business; tsc emits regardless.
  */
 async function installTool(root: string): Promise<void> {
-  const target = join(root, 'usr/bin/transactional-update');
-  mkdirSync(join(root, 'usr/bin'), { recursive: true });
+  const target = join(root, 'usr/sbin/transactional-update');
+  mkdirSync(join(root, 'usr/sbin'), { recursive: true });
   if (existsSync(TOOL)) {
     try {
       linkSync(TOOL, target);
@@ -113,14 +114,14 @@ describe.skipIf(missing !== undefined)(missing ? `systemd units (skipped: ${miss
   it('verify does catch a broken unit and a missing program here', async () => {
     const broken = join(root, 'etc/systemd/system/tu-broken.service');
     const text = readFileSync(join(UNITS_DIR, 'transactional-update-cleanup.service'), 'utf8')
-      .replace('/usr/bin/transactional-update', '/usr/bin/transactional-update-missing')
+      .replace('/usr/sbin/transactional-update', '/usr/sbin/transactional-update-missing')
       .replace('[Service]', '[Service]\nTypo=1');
     try {
       writeFileSync(broken, text);
       const result = await verify('tu-broken.service');
       expect(result.exitCode).not.toBe(0);
       expect(result.all).toContain("Unknown key 'Typo'");
-      expect(result.all).toContain('/usr/bin/transactional-update-missing is not executable');
+      expect(result.all).toContain('/usr/sbin/transactional-update-missing is not executable');
     } finally {
       rmSync(broken, { force: true });
     }
@@ -197,13 +198,20 @@ describe.skipIf(missing !== undefined)('systemd units, enabled', () => {
 describe('unit contents', () => {
   const unit = (name: string) => readFileSync(join(UNITS_DIR, name), 'utf8');
 
-  it('run the tool at /usr/bin with the commands of the design', () => {
-    expect(unit('transactional-update.service')).toMatch(/^ExecStart=\/usr\/bin\/transactional-update --non-interactive \$\{UPDATE_METHOD\}$/m);
+  it('run the tool at /usr/sbin, where the Debian package puts it, with the commands of the design', () => {
+    expect(unit('transactional-update.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update --non-interactive \$\{UPDATE_METHOD\}$/m);
     expect(unit('transactional-update.service')).toMatch(/^Environment=UPDATE_METHOD=up$/m);
-    expect(unit('transactional-update-reboot.service')).toMatch(/^ExecStart=\/usr\/bin\/transactional-update reboot --if-needed$/m);
-    expect(unit('transactional-update-health-check.service')).toMatch(/^ExecStart=\/usr\/bin\/transactional-update health-check$/m);
-    expect(unit('transactional-update-etc-merge.service')).toMatch(/^ExecStart=\/usr\/bin\/transactional-update etc-merge$/m);
-    expect(unit('transactional-update-cleanup.service')).toMatch(/^ExecStart=\/usr\/bin\/transactional-update cleanup$/m);
+    expect(unit('transactional-update-reboot.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update reboot --if-needed$/m);
+    expect(unit('transactional-update-health-check.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update health-check$/m);
+    expect(unit('transactional-update-etc-merge.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update etc-merge$/m);
+    expect(unit('transactional-update-cleanup.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update cleanup$/m);
+  });
+
+  it("stay inert unless the managed layout's marker exists (not merely /.snapshots)", () => {
+    for (const name of UNITS) {
+      expect(unit(name), name).toMatch(new RegExp(`^ConditionPathExists=/\\.snapshots/${LAYOUT_MARKER.replace(/\./g, '\\.')}$`, 'm'));
+      expect(unit(name), name).not.toMatch(/^ConditionPathIsDirectory=\/\.snapshots$/m);
+    }
   });
 
   it('update daily with a randomized delay; check the reboot window every 15 minutes', () => {
