@@ -11,9 +11,13 @@ import { writeFileAtomic } from '../util/atomicWrite.js';
 import { parseInfo, serializeInfo, type SnapshotInfo } from './infoXml.js';
 
 import { markersOf } from './markers.js';
+import { refuseProtected, type ProtectedSnapshots } from './deletionGuard.js';
 
 export { MARKER_KEY, IN_PROGRESS_KEY, FAILED_KEY, markersOf } from './markers.js';
 const HIGH_WATER_FILE = 'transactional-update.last-number';
+
+/** The one rule for a snapshot number, as a directory name or on a command line. */
+export const SNAPSHOT_NUMBER = /^[1-9]\d{0,8}$/;
 
 export interface SnapshotPaths {
   dir: string;
@@ -61,7 +65,7 @@ export class SnapshotStore {
   /** Numbers of all numeric directories, ascending. */
   numbers(): number[] {
     return readdirSync(this.dir)
-      .filter((name) => /^[1-9]\d{0,8}$/.test(name))
+      .filter((name) => SNAPSHOT_NUMBER.test(name))
       .map(Number)
       .sort((a, b) => a - b);
   }
@@ -138,9 +142,11 @@ export class SnapshotStore {
 
   /**
    * The one deletion routine (failure, abort, cleanup, crash recovery). Each step tolerates
-   * what an earlier, interrupted run already removed.
+   * what an earlier, interrupted run already removed. It refuses the default, booted and
+   * known-good snapshots (`guard`, from protectedSnapshots) before it changes anything.
    */
-  async delete(number: number): Promise<void> {
+  async delete(number: number, guard: ProtectedSnapshots): Promise<void> {
+    refuseProtected(number, guard);
     const p = this.paths(number);
     if (await isSubvolumeRoot(p.snapshot)) {
       await btrfs.setReadOnly(p.snapshot, false);

@@ -1,5 +1,5 @@
 /** Checks before a transaction starts: no nesting, namespaces and mounts work, enough space. */
-import { EnvironmentError, TuError } from '../errors.js';
+import { EnvironmentError, NotEnoughSpace } from '../errors.js';
 import * as btrfs from '../btrfs/btrfs.js';
 import { run } from '../util/exec.js';
 
@@ -43,16 +43,5 @@ export function judgeSpace(space: btrfs.SpaceReport, need = { data: MIN_DATA_FRE
 
 export async function checkFreeSpace(path: string): Promise<void> {
   const verdict = judgeSpace(await btrfs.freeSpace(path));
-  if (!verdict.ok) {
-    const parts = [];
-    if (verdict.missingData) parts.push(`${mib(verdict.missingData)} of data space`);
-    if (verdict.missingMetadata) parts.push(`${mib(verdict.missingMetadata)} of metadata space`);
-    throw new TuError(`not enough free space: ${parts.join(' and ')} missing`, {
-      hint: "free space, e.g. with 'transactional-update cleanup'",
-    });
-  }
-}
-
-function mib(bytes: number): string {
-  return `${Math.ceil(bytes / 1024 ** 2)} MiB`;
+  if (!verdict.ok) throw new NotEnoughSpace(verdict.missingData, verdict.missingMetadata);
 }
