@@ -1,6 +1,7 @@
 /**
  * `cleanup`: what interrupted runs left (snapshots in progress, scratch mounts under /run) and
  * our snapshots beyond the number limit — never the booted, next, last booted or known-good one.
+ * The boot menu is regenerated too: the repair of a refresh that failed after a commit point.
  */
 import { lastKnownGood } from '../boot/state.js';
 import { lastBootedOtherThan, readBootHistory } from '../snapshots/bootHistory.js';
@@ -35,6 +36,7 @@ export async function cleanup(system: System, options: { keep: number; dryRun: b
     await system.store.delete(n, guard);
     result.removed.push(n);
   }
-  if (result.removed.length) result.warnings.push(...(await refreshMenu(system)));
+  // Also the repair of a menu an earlier run could not refresh (a warning then).
+  result.warnings.push(...(await refreshMenu(system)));
   return result;
 }
