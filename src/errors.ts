@@ -126,6 +126,32 @@ export class NoManagedBootLoader extends TuError {
   }
 }
 
+/** A transaction never runs inside another (TRANSACTIONAL_UPDATE is set in the chroot). */
+export class NestedTransaction extends EnvironmentError {
+  constructor() {
+    super('already inside a transaction (TRANSACTIONAL_UPDATE is set)', {
+      hint: 'run transactional-update on the host, not inside a transaction',
+    });
+  }
+}
+
+/** The chroot needs mount and PID namespaces and mounts in them. */
+export class NamespacesUnavailable extends EnvironmentError {
+  constructor(what: string, detail: string) {
+    super(`this system does not let transactional-update ${what}`, {
+      hint: 'run it as root on the host, or give the container CAP_SYS_ADMIN',
+      detail,
+    });
+  }
+}
+
+/** Nothing of a chroot stays mounted on the host: its mounts live in its namespace. */
+export class MountsLeftBehind extends TuError {
+  constructor(readonly mounts: string[]) {
+    super(`mounts left below a snapshot after its chroot ended: ${mounts.join(', ')}`);
+  }
+}
+
 /** `up`/`dup` would rebuild an installed set that failed its health check before. */
 export class KnownBadPackageSet extends TuError {
   constructor() {

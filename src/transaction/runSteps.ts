@@ -9,9 +9,10 @@ import { chrootBootStubs } from '../boot/index.js';
 import type { ChrootFacts } from '../chroot/plan.js';
 import { planMounts } from '../chroot/plan.js';
 import { runInChroot } from '../chroot/run.js';
-import { CommandFailedError, InterruptedError, TuError } from '../errors.js';
+import { CommandFailedError, InterruptedError, MountsLeftBehind } from '../errors.js';
 import type { FileChange } from '../manifest/types.js';
 import type { System } from '../snapshots/system.js';
+import { escapeControl } from '../util/escape.js';
 import { log } from '../util/log.js';
 import { currentMountPoints } from '../util/mountinfo.js';
 import { gatherChrootFacts } from './chrootFacts.js';
@@ -103,5 +104,5 @@ function bootStubBinds(supplements: Supplements, stubDir: string): ChrootFacts['
 /** Mounts live only in the namespace; a mount left below the snapshot on the host is a bug. */
 export async function verifyNothingMounted(snapshotRoot: string): Promise<void> {
   const left = currentMountPoints().filter((m) => m === snapshotRoot || m.startsWith(`${snapshotRoot}/`));
-  if (left.length > 0) throw new TuError(`mounts left below ${snapshotRoot}: ${left.join(', ')}`);
+  if (left.length > 0) throw new MountsLeftBehind(left.map(escapeControl));
 }
