@@ -8,6 +8,8 @@
  */
 import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../errors.js';
+import { escapeControl } from '../util/escape.js';
 import { run } from '../util/exec.js';
 import { currentMountPoints } from '../util/mountinfo.js';
 import { log } from '../util/log.js';
@@ -44,21 +46,27 @@ function deadOwners(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
-/** Remove what dead runs left under /run; returns the paths removed. */
+/** Remove what dead runs left under /run; returns the paths removed. What cannot go is a warning. */
 export async function sweepScratch(): Promise<string[]> {
   const removed: string[] = [];
   const mounted = new Set(currentMountPoints());
-  for (const dir of deadOwners(TOP_LEVEL_DIR)) {
-    if (mounted.has(dir)) {
-      log.step(`unmounting ${dir}, left mounted by an interrupted run`);
-      await run('umount', [dir]);
+  const attempt = async (path: string, remove: () => Promise<void> | void) => {
+    try {
+      await remove();
+      removed.push(path);
+    } catch (error) {
+      log.warn(`could not remove ${escapeControl(path)}, left by an interrupted run: ${errorMessage(error)}`);
     }
-    rmdirSync(dir);
-    removed.push(dir);
+  };
+  for (const dir of deadOwners(TOP_LEVEL_DIR)) {
+    await attempt(dir, async () => {
+      if (mounted.has(dir)) {
+        log.step(`unmounting ${dir}, left mounted by an interrupted run`);
+        await run('umount', [dir]);
+      }
+      rmdirSync(dir);
+    });
   }
-  for (const path of deadOwners(RUN)) {
-    rmSync(path, { recursive: true, force: true });
-    removed.push(path);
-  }
+  for (const path of deadOwners(RUN)) await attempt(path, () => rmSync(path, { recursive: true, force: true }));
   return removed;
 }
