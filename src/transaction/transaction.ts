@@ -9,7 +9,7 @@
  * N: what is left undone is a warning that the next run repairs (./afterCommit.ts).
  */
 import { rmSync } from 'node:fs';
-import { InterruptedError } from '../errors.js';
+import { errorMessage, InterruptedError } from '../errors.js';
 import type { Manifest } from '../manifest/types.js';
 import type { System } from '../snapshots/system.js';
 import { log } from '../util/log.js';
@@ -33,6 +33,7 @@ export async function runTransaction(system: System, request: TransactionRequest
   using signals = watchSignals(request.shell?.terminal ?? false);
   let ran: StepsResult | undefined;
   let manifest: Manifest | undefined;
+  const warnings: string[] = [];
   try {
     faultPoint('prepare');
     await clone(system, tx.base, tx.number);
@@ -54,12 +55,13 @@ export async function runTransaction(system: System, request: TransactionRequest
       await abandon(system, tx.number, request.keep, error);
       throw signals.signal && !(error instanceof InterruptedError) ? new InterruptedError(signals.signal) : error;
     }
-    log.warn(`snapshot ${tx.number} is committed, but: ${error instanceof Error ? error.message : String(error)}`);
+    warnings.push(`snapshot ${tx.number} is the next boot, but ${errorMessage(error)}; the next run repairs it`);
+    log.warn(warnings[0]!);
   } finally {
     rmSync(tx.requestDir, { recursive: true, force: true });
     rmSync(`${tx.requestDir}.stubs`, { recursive: true, force: true });
   }
   const rebootNeeded = ran?.rebootNeeded ?? false;
-  const warnings = await afterCommit(system, { number: tx.number, base: tx.base, rebootNeeded, manifest });
+  warnings.push(...(await afterCommit(system, { number: tx.number, base: tx.base, rebootNeeded, manifest })));
   return { status: 'committed', number: tx.number, base: tx.base, rebootNeeded, messages: ran?.messages ?? [], warnings };
 }
