@@ -18,6 +18,7 @@ import {
   indexDisagreements,
   isReadOnly,
   lastNumber,
+  loopsOf,
   menuOffers,
   readPointers,
   scratchOf,
@@ -31,8 +32,12 @@ const COMMIT_POINT = FAULT_STEPS.indexOf('grub-pointer');
 const committedAt = (step: FaultStep) => FAULT_STEPS.indexOf(step) >= COMMIT_POINT;
 
 let sys: StepSystem;
+/** The image's own loop devices (its partitions), attached by `image mount`. */
+let loops: string[];
 beforeAll(async () => {
-  if (!skip) sys = await openStepSystem();
+  if (skip) return;
+  sys = await openStepSystem();
+  loops = await loopsOf(sys.image);
 });
 afterAll(async () => {
   await sys?.close();
@@ -89,6 +94,7 @@ async function checkAfterNextRun(was: Before, step: FaultStep, n: number, killed
   }
   expect(scratchOf(killed.pid), 'no scratch of the failed run is left').toEqual({ paths: [], mounted: [] });
   expect(strayMounts(sys.root)).toEqual([]);
+  expect(await loopsOf(sys.image), 'no loop device beyond the image\'s own').toEqual(loops);
   const list = await sys.tu(['list', '--json']);
   expect(list.exitCode, list.stderr).toBe(0);
   expect(indexDisagreements(sys.root, list.stdout)).toEqual([]);

@@ -94,6 +94,12 @@ export function strayMounts(root: string): string[] {
   );
 }
 
+/** Loop devices backed by the image (the system's own partitions, and anything else that kept it). */
+export async function loopsOf(image: string): Promise<string[]> {
+  const { stdout } = await execa('losetup', ['--associated', image, '--noheadings', '--output', 'NAME']);
+  return stdout.split('\n').filter(Boolean).sort();
+}
+
 /** The index (list --json) against the manifests on disk: the same snapshots, a summary row exactly where a manifest is. */
 export function indexDisagreements(root: string, listJson: string): string[] {
   const listed = JSON.parse(listJson) as Array<{ number: number; summary: { hasManifest?: boolean } | null }>;
