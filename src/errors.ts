@@ -37,8 +37,8 @@ export class UsageError extends TuError {
 /** The system is not one we can work on (not root, not Btrfs, no /.snapshots, …). */
 export class EnvironmentError extends TuError {}
 
-/** Another transaction holds the lock. */
-export class LockedError extends TuError {
+/** One transaction at a time: another holds the lock. */
+export class SnapshotBusy extends TuError {
   constructor(readonly holderPid: number | undefined, lockPath: string) {
     super(
       holderPid
@@ -49,10 +49,138 @@ export class LockedError extends TuError {
   }
 }
 
+/** A transaction starts only with enough unallocated data and metadata space. */
+export class NotEnoughSpace extends TuError {
+  constructor(readonly missingDataBytes: number, readonly missingMetadataBytes: number) {
+    const parts = [];
+    if (missingDataBytes) parts.push(`${mib(missingDataBytes)} of data space`);
+    if (missingMetadataBytes) parts.push(`${mib(missingMetadataBytes)} of metadata space`);
+    super(`not enough free space: ${parts.join(' and ')} missing`);
+  }
+}
+
+function mib(bytes: number): string {
+  return `${Math.ceil(bytes / 1024 ** 2)} MiB`;
+}
+
+/** The default, the booted and the known-good snapshot are never deleted. */
+export class SnapshotProtected extends TuError {
+  constructor(readonly number: number, readonly role: 'the next boot' | 'booted' | 'the known-good snapshot') {
+    super(`snapshot ${number} is ${role}; it is not deleted`);
+  }
+}
+
+/** A snapshot used as a system (base, rollback target) must be complete and closed. */
+export class SnapshotIncomplete extends TuError {
+  constructor(readonly number: number) {
+    super(`snapshot ${number} is not a complete system`);
+  }
+}
+
+/** A snapshot that has been booted is history, not a pending change: it cannot be aborted. */
+export class SnapshotAlreadyBooted extends TuError {
+  constructor(readonly number: number) {
+    super(`snapshot ${number} has been booted; it cannot be aborted`);
+  }
+}
+
+/** Abort with nothing pending: the next boot already is the booted snapshot. */
+export class NothingPending extends TuError {
+  constructor() {
+    super('there is no pending snapshot to abort');
+  }
+}
+
+/** The booted root is not one of the snapshots (a system not made by us, or a rescue boot). */
+export class BootedNotASnapshot extends TuError {
+  constructor() {
+    super('the booted system is not one of the snapshots');
+  }
+}
+
+/** `rollback last` needs another snapshot that has booted. */
+export class NoOtherBootedSnapshot extends TuError {
+  constructor() {
+    super('no other snapshot has been booted yet');
+  }
+}
+
+/** Only snapshots this tool made are aborted. */
+export class SnapshotNotOurs extends TuError {
+  constructor(readonly number: number) {
+    super(`snapshot ${number} was not made by transactional-update`);
+  }
+}
+
+/** Neither pointer names a snapshot to boot next. */
+export class NoNextSnapshot extends TuError {
+  constructor() {
+    super('there is no next snapshot');
+  }
+}
+
+/** The boot menu belongs to the tool only where it installed its GRUB directory. */
+export class NoManagedBootLoader extends TuError {
+  constructor() {
+    super('this system has no transactional-update GRUB directory');
+  }
+}
+
+/** A transaction never runs inside another (TRANSACTIONAL_UPDATE is set in the chroot). */
+export class NestedTransaction extends EnvironmentError {
+  constructor() {
+    super('already inside a transaction (TRANSACTIONAL_UPDATE is set)', {
+      hint: 'run transactional-update on the host, not inside a transaction',
+    });
+  }
+}
+
+/** The chroot needs mount and PID namespaces and mounts in them. */
+export class NamespacesUnavailable extends EnvironmentError {
+  constructor(what: string, detail: string) {
+    super(`this system does not let transactional-update ${what}`, {
+      hint: 'run it as root on the host, or give the container CAP_SYS_ADMIN',
+      detail,
+    });
+  }
+}
+
+/** Nothing of a chroot stays mounted on the host: its mounts live in its namespace. */
+export class MountsLeftBehind extends TuError {
+  constructor(readonly mounts: string[]) {
+    super(`mounts left below a snapshot after its chroot ended: ${mounts.join(', ')}`);
+  }
+}
+
+/** `up`/`dup` would rebuild an installed set that failed its health check before. */
+export class KnownBadPackageSet extends TuError {
+  constructor() {
+    super('this update would rebuild a package set that failed its health check before; nothing was changed');
+  }
+}
+
+/** Package arguments the package manager could misread; all of them, not the first only. */
+export class BadPackageArguments extends UsageError {
+  constructor(readonly problems: Array<{ argument: string; problem: string }>) {
+    super(
+      problems.length === 1
+        ? `invalid package argument "${problems[0]!.argument}": ${problems[0]!.problem}`
+        : `invalid package arguments: ${problems.map((p) => `"${p.argument}" (${p.problem})`).join(', ')}`,
+    );
+  }
+}
+
+/** The test-only fault switch (TU_FAULT) stopped the transaction at a named step. */
+export class InjectedFault extends TuError {
+  constructor(readonly step: string) {
+    super(`injected fault at step ${step} (TU_FAULT)`);
+  }
+}
+
 /** A snapshot number that does not exist or may not be used for this. */
 export class SnapshotNotFoundError extends TuError {
   constructor(readonly number: number | string) {
-    super(`snapshot ${number} does not exist`, { hint: "see 'transactional-update list'" });
+    super(`snapshot ${number} does not exist`);
   }
 }
 

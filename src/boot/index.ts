@@ -1,5 +1,5 @@
 /** The boot side: pointers, menu, counting, health check, /etc merge, bootable images. */
-export { setNextBoot, repairPointers, readGrubPointer } from './pointers.js';
+export { moveGrubPointer, setNextBoot, repairPointers, readGrubPointer } from './pointers.js';
 export { refreshBootMenu } from './menu.js';
 export { chrootBootStubs, handleBootRequests, type ChrootStub } from './stubs.js';
 export { installBootloader, reinstallBootloader, BOOTABLE_INCLUDES, type BootableImageTarget } from './install.js';

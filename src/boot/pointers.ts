@@ -29,14 +29,25 @@ export async function readGrubPointer(system: System): Promise<number | undefine
   return withTopLevel(system, async (top) => (hasGrubDir(top) ? readPointer(top) : undefined));
 }
 
-/** Make `number` the next boot: boot counter, GRUB's pointer, then the Btrfs default. */
-export async function setNextBoot(system: System, number: number): Promise<void> {
-  await withTopLevel(system, async (top) => {
-    if (!hasGrubDir(top)) return;
+/**
+ * GRUB's pointer (and the boot counter for `number`); false when this system has no GRUB
+ * directory of ours, where the Btrfs default is the only pointer. `whileMounted` runs after the
+ * write with the top level still mounted (the fault suite stops there).
+ */
+export async function moveGrubPointer(system: System, number: number, whileMounted: () => void = () => {}): Promise<boolean> {
+  return withTopLevel(system, async (top) => {
+    if (!hasGrubDir(top)) return false;
     const settings = readBootSettings(top);
     await armBootCounter(system, { ...settings, bootAttempts: configuredAttempts(system.root, settings.bootAttempts) }, number);
     await setGrubEnv(pointerFile(top), { next_snapshot: number });
+    whileMounted();
+    return true;
   });
+}
+
+/** Make `number` the next boot: boot counter, GRUB's pointer, then the Btrfs default. */
+export async function setNextBoot(system: System, number: number): Promise<void> {
+  await moveGrubPointer(system, number);
   await setDefaultSnapshot(system, number);
 }
 

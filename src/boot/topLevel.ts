@@ -18,7 +18,8 @@ export async function rootDevice(system: Pick<System, 'root'>): Promise<string> 
 
 export async function withTopLevel<T>(system: Pick<System, 'root'>, action: (top: string) => Promise<T>): Promise<T> {
   const device = await rootDevice(system);
-  const dir = scratchDir('tu-top-');
+  // The pid in the name lets the next run sweep it after a SIGKILL (src/transaction/scratch.ts).
+  const dir = scratchDir(`tu-top-${process.pid}-`);
   try {
     await run('mount', ['-t', 'btrfs', '-o', 'subvolid=5', device, dir]);
     try {

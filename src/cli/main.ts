@@ -1,17 +1,16 @@
 /**
- * transactional-update: the command line. Parses, dispatches, and maps errors to exit codes.
- * src/cli/launch.ts runs it (bundled) as the installed program.
+ * transactional-update: the command line. Parses, dispatches through the command table
+ * (./commands/index.ts), and maps errors to one line and an exit code, adding the hint that
+ * names a command (./hints.ts). src/cli/launch.ts runs it (bundled) as the installed program.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { TuError } from '../errors.js';
 import { escapeControl } from '../util/escape.js';
 import { configureLog, log } from '../util/log.js';
 import { commandWord, normalizeArguments, parseContinue } from './argv.js';
+import { COMMANDS, findCommand } from './commands/index.js';
 import { makeContext, type CliContext, type GlobalOptions } from './context.js';
-import { registerImageCommands } from './commands/image.js';
-import { registerSnapshotCommands } from './commands/snapshots.js';
-import { registerTransactionalCommands } from './commands/transactional.js';
-import { registerExtensionCommands } from './extensions.js';
+import { hintFor } from './hints.js';
 
 export const VERSION = '0.1.0';
 
@@ -65,12 +64,16 @@ export async function buildProgram(argv: string[]): Promise<{ program: Command; 
     }
     ctx();
   });
-  registerTransactionalCommands(program, ctx);
-  registerSnapshotCommands(program, ctx);
-  registerImageCommands(program, ctx);
-  // `--version` alone names no command but needs none of the lazily loaded ones either.
+  // Only the command named is loaded; help (or no command) lists them all, fully defined.
+  const named = findCommand(commandWord(argv));
   const asksVersion = argv.includes('-V') || argv.includes('--version');
-  await registerExtensionCommands(program, ctx, commandWord(argv) ?? (asksVersion ? 'version' : undefined));
+  for (const entry of COMMANDS) {
+    if (entry === named || (named === undefined && !asksVersion)) {
+      (await entry.load()).define(program, ctx);
+    } else {
+      program.command(entry.name).aliases([...(entry.aliases ?? [])]).description(entry.summary);
+    }
+  }
   for (const command of program.commands) applyExitOverride(command);
   return { program, context: ctx };
 }
@@ -103,7 +106,8 @@ function handleError(error: unknown, verbose: boolean): number {
     return 2;
   }
   if (error instanceof TuError) {
-    process.stderr.write(`transactional-update: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+    const hint = hintFor(error);
+    process.stderr.write(`transactional-update: ${error.message}${hint ? ` (${hint})` : ''}\n`);
     if (verbose && error.detail) process.stderr.write(`${error.detail}\n`);
     log.detail(`error: ${error.message}${error.detail ? `\n${error.detail}` : ''}`);
     return error.exitCode;

@@ -2,13 +2,14 @@
  * Assembly of a snapshot's manifest against its base (DESIGN.md, transaction step 7), and of
  * manifests computed after the fact for snapshots someone else made.
  */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseInfo } from '../snapshots/infoXml.js';
 import { IN_PROGRESS_KEY } from '../snapshots/store.js';
 import { compareEtc, comparePackages, compareTrees, bytesOfPatches, layoutOf, type SnapshotTrees } from './compare.js';
 import { DEFAULT_CONFIG_CAPS, type ConfigCaps } from './configPolicy.js';
 import { MANIFEST_SCHEMA_VERSION } from './validate.js';
 import type { ConfigChange, FileChange, Manifest, Provenance } from './types.js';
+import { isSubvolumeRoot } from '../btrfs/subvolume.js';
 
 /** The store as the manifest needs it (SnapshotStore satisfies this). */
 export interface ManifestStore extends SnapshotTrees {
@@ -149,12 +150,4 @@ function readInfo(store: ManifestStore, number: number) {
 
 function readDescription(store: ManifestStore, number: number): string {
   return readInfo(store, number)?.description ?? '';
-}
-
-function isSubvolumeRoot(path: string): boolean {
-  try {
-    return lstatSync(path).ino === 256;
-  } catch {
-    return false;
-  }
 }

@@ -3,7 +3,6 @@
  * own send stream, the config diffs, the packages. Shared by the manifest of a transaction,
  * manifests computed on demand, and `diff A B`.
  */
-import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeFileChanges } from './fileChanges.js';
 import { findPackageDatabase, readInstalledPackages } from '../pkg/installed.js';
@@ -12,6 +11,7 @@ import { computeConfigChanges } from './configChanges.js';
 import type { ConfigCaps } from './configPolicy.js';
 import { isUnderEtc } from './summary.js';
 import type { ConfigChange, FileChange, PackageChange } from './types.js';
+import { isSubvolumeRoot } from '../btrfs/subvolume.js';
 
 /** Where a store keeps snapshot N's trees (SnapshotStore satisfies this). */
 export interface SnapshotTrees {
@@ -95,13 +95,4 @@ export function sortByPath<T extends { path: string }>(items: T[]): T[] {
 
 export function bytesOfPatches(config: readonly ConfigChange[]): number {
   return config.reduce((sum, c) => sum + (c.patch === null ? 0 : Buffer.byteLength(c.patch)), 0);
-}
-
-/** A btrfs subvolume root has inode number 256. */
-function isSubvolumeRoot(path: string): boolean {
-  try {
-    return existsSync(path) && lstatSync(path).ino === 256;
-  } catch {
-    return false;
-  }
 }

@@ -5,7 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 
-export const INDEX_SCHEMA_VERSION = 2;
+export const INDEX_SCHEMA_VERSION = 3;
 
 /** migrations[i] takes the schema from version i to i + 1. */
 const MIGRATIONS: readonly string[] = [
@@ -54,6 +54,12 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE snapshots ADD COLUMN type TEXT;
   UPDATE snapshots SET info_sig = NULL;
+  `,
+  // 3: the file counts are of the transaction's own paths (what `show` lists under Files),
+  // no longer with the /etc edits carried in from outside; json_sig is cleared so that every
+  // manifest is counted once more.
+  `
+  UPDATE snapshots SET json_sig = NULL;
   `,
 ];
 

@@ -12,6 +12,11 @@ import type { Manifest } from './types.js';
 
 export function recordManifest(store: ManifestLocator, manifest: Manifest): void {
   writeManifest(store, manifest);
+  indexRecordedManifest(store, manifest);
+}
+
+/** Index a manifest already written; a failure is a warning (the next reader rebuilds). */
+export function indexRecordedManifest(store: ManifestLocator, manifest: Manifest): void {
   try {
     const db = ensureIndexFresh(store);
     try {

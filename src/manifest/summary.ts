@@ -10,7 +10,10 @@ export interface ManifestCounts {
   /** Packages upgraded or downgraded. */
   packagesChanged: number;
   packagesRemoved: number;
-  /** Changed paths in the snapshot: root and /etc, the transaction's and those carried in from outside. */
+  /**
+   * Paths the transaction changed, root and /etc: what `show` lists under "Files". Edits
+   * carried in from outside are counted in their own section, not here.
+   */
   files: number;
   /** Of those, the paths under /etc. */
   etc: number;
@@ -29,7 +32,6 @@ export function countManifest(manifest: Pick<Manifest, 'packages' | 'files' | 'o
     else if (p.change === 'removed') packagesRemoved += 1;
     else packagesChanged += 1;
   }
-  // A path edited outside and again inside the transaction is one changed path.
   const paths = new Set<string>();
   const etcPaths = new Set<string>();
   const add = (f: FileChange) => {
@@ -38,7 +40,6 @@ export function countManifest(manifest: Pick<Manifest, 'packages' | 'files' | 'o
     if (isUnderEtc(f.path)) etcPaths.add(key);
   };
   manifest.files.forEach(add);
-  manifest.outside.etc.forEach(add);
   return { packagesAdded, packagesChanged, packagesRemoved, files: paths.size, etc: etcPaths.size };
 }
 

@@ -4,7 +4,7 @@
  * are passed to the package manager as they are, so anything it could read as an option
  * (a leading `-`) or that could mislead a terminal or a log (control characters) is refused.
  */
-import { UsageError } from '../errors.js';
+import { BadPackageArguments } from '../errors.js';
 import { escapeControl, hasControlCharacters } from '../util/escape.js';
 
 export type LocalPackageKind = 'deb' | 'rpm' | 'pacman';
@@ -18,16 +18,13 @@ export function packageArgumentProblem(arg: string): string | undefined {
   return undefined;
 }
 
-/** Check every argument; throw a UsageError naming the first bad one. Returns the arguments unchanged. */
+/** Check every argument; throw one error naming every bad one. Returns the arguments unchanged. */
 export function validatePackageArguments(args: string[]): string[] {
-  for (const arg of args) {
+  const problems = args.flatMap((arg) => {
     const problem = packageArgumentProblem(arg);
-    if (problem) {
-      throw new UsageError(`invalid package argument "${escapeControl(arg)}": ${problem}`, {
-        hint: 'give package names (name, name:arch, name=version), capabilities or package files',
-      });
-    }
-  }
+    return problem ? [{ argument: escapeControl(arg), problem }] : [];
+  });
+  if (problems.length > 0) throw new BadPackageArguments(problems);
   return args;
 }
 

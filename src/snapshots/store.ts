@@ -4,16 +4,21 @@
  * N/etc (read-only copy of /etc as N's transaction left it), N/etc.start (merge base, until
  * N has booted), N/manifest.json.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, rmdirSync, lstatSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, rmdirSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import * as btrfs from '../btrfs/btrfs.js';
+import { isSubvolumeRoot } from '../btrfs/subvolume.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { parseInfo, serializeInfo, type SnapshotInfo } from './infoXml.js';
 
 import { markersOf } from './markers.js';
+import { refuseProtected, type ProtectedSnapshots } from './deletionGuard.js';
 
 export { MARKER_KEY, IN_PROGRESS_KEY, FAILED_KEY, markersOf } from './markers.js';
 const HIGH_WATER_FILE = 'transactional-update.last-number';
+
+/** The one rule for a snapshot number, as a directory name or on a command line. */
+export const SNAPSHOT_NUMBER = /^[1-9]\d{0,8}$/;
 
 export interface SnapshotPaths {
   dir: string;
@@ -61,7 +66,7 @@ export class SnapshotStore {
   /** Numbers of all numeric directories, ascending. */
   numbers(): number[] {
     return readdirSync(this.dir)
-      .filter((name) => /^[1-9]\d{0,8}$/.test(name))
+      .filter((name) => SNAPSHOT_NUMBER.test(name))
       .map(Number)
       .sort((a, b) => a - b);
   }
@@ -138,19 +143,21 @@ export class SnapshotStore {
 
   /**
    * The one deletion routine (failure, abort, cleanup, crash recovery). Each step tolerates
-   * what an earlier, interrupted run already removed.
+   * what an earlier, interrupted run already removed. It refuses the default, booted and
+   * known-good snapshots (`guard`, from protectedSnapshots) before it changes anything.
    */
-  async delete(number: number): Promise<void> {
+  async delete(number: number, guard: ProtectedSnapshots): Promise<void> {
+    refuseProtected(number, guard);
     const p = this.paths(number);
-    if (await isSubvolumeRoot(p.snapshot)) {
+    if (isSubvolumeRoot(p.snapshot)) {
       await btrfs.setReadOnly(p.snapshot, false);
-      if (await isSubvolumeRoot(p.snapshotEtc)) await btrfs.deleteSubvolume(p.snapshotEtc);
+      if (isSubvolumeRoot(p.snapshotEtc)) await btrfs.deleteSubvolume(p.snapshotEtc);
       await btrfs.deleteSubvolume(p.snapshot);
     } else if (existsSync(p.snapshot)) {
       rmSync(p.snapshot, { recursive: true, force: true });
     }
     for (const sub of [p.etc, p.etcStart]) {
-      if (await isSubvolumeRoot(sub)) await btrfs.deleteSubvolume(sub);
+      if (isSubvolumeRoot(sub)) await btrfs.deleteSubvolume(sub);
       else if (existsSync(sub)) rmSync(sub, { recursive: true, force: true });
     }
     if (existsSync(p.dir)) {
@@ -163,13 +170,4 @@ export class SnapshotStore {
 /** Root and /etc are complete: bootable, listable as a system. */
 export function isComplete(paths: SnapshotPaths): boolean {
   return existsSync(paths.snapshot) && existsSync(join(paths.snapshotEtc, 'passwd')) && existsSync(paths.etc);
-}
-
-/** A btrfs subvolume root has inode number 256. */
-async function isSubvolumeRoot(path: string): Promise<boolean> {
-  try {
-    return lstatSync(path).ino === 256;
-  } catch {
-    return false;
-  }
 }

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LockedError } from '../errors.js';
+import { SnapshotBusy } from '../errors.js';
 
 export interface TransactionLock {
   readonly path: string;
@@ -29,7 +29,7 @@ export function acquireLock(stateDir: string): TransactionLock {
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
-      throw new LockedError(readHolder(pidFile), path);
+      throw new SnapshotBusy(readHolder(pidFile), path);
     }
     throw error;
   }

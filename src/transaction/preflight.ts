@@ -1,5 +1,5 @@
 /** Checks before a transaction starts: no nesting, namespaces and mounts work, enough space. */
-import { EnvironmentError, TuError } from '../errors.js';
+import { NamespacesUnavailable, NestedTransaction, NotEnoughSpace } from '../errors.js';
 import * as btrfs from '../btrfs/btrfs.js';
 import { run } from '../util/exec.js';
 
@@ -7,11 +7,7 @@ export const MIN_DATA_FREE = 512 * 1024 ** 2;
 export const MIN_METADATA_FREE = 64 * 1024 ** 2;
 
 export function refuseNesting(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.TRANSACTIONAL_UPDATE) {
-    throw new EnvironmentError('already inside a transaction (TRANSACTIONAL_UPDATE is set)', {
-      hint: 'run transactional-update on the host, not inside a transaction',
-    });
-  }
+  if (env.TRANSACTIONAL_UPDATE) throw new NestedTransaction();
 }
 
 /**
@@ -22,10 +18,7 @@ export async function checkNamespaces(): Promise<void> {
   const probe = await run('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private', '--', 'mount', '-t', 'tmpfs', 'tu-probe', '/mnt'], { reject: false });
   if (probe.exitCode !== 0) {
     const what = /unshare failed/.test(probe.stderr) ? 'create mount and PID namespaces' : 'mount file systems in a new namespace';
-    throw new EnvironmentError(`this system does not let transactional-update ${what}`, {
-      hint: 'run it as root on the host, or give the container CAP_SYS_ADMIN',
-      detail: probe.stderr,
-    });
+    throw new NamespacesUnavailable(what, probe.stderr);
   }
 }
 
@@ -43,16 +36,5 @@ export function judgeSpace(space: btrfs.SpaceReport, need = { data: MIN_DATA_FRE
 
 export async function checkFreeSpace(path: string): Promise<void> {
   const verdict = judgeSpace(await btrfs.freeSpace(path));
-  if (!verdict.ok) {
-    const parts = [];
-    if (verdict.missingData) parts.push(`${mib(verdict.missingData)} of data space`);
-    if (verdict.missingMetadata) parts.push(`${mib(verdict.missingMetadata)} of metadata space`);
-    throw new TuError(`not enough free space: ${parts.join(' and ')} missing`, {
-      hint: "free space, e.g. with 'transactional-update cleanup'",
-    });
-  }
-}
-
-function mib(bytes: number): string {
-  return `${Math.ceil(bytes / 1024 ** 2)} MiB`;
+  if (!verdict.ok) throw new NotEnoughSpace(verdict.missingData, verdict.missingMetadata);
 }

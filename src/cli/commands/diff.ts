@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { TuError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import { parseSnapshotNumber, requireSnapshot } from './show.js';
+import { parseSnapshotNumber } from '../snapshotNumber.js';
+import { requireSnapshot } from './show.js';
 
-export function registerDiffCommand(program: Command, ctx: () => CliContext): void {
-  program
+export function define(program: Command, ctx: () => CliContext): Command {
+  return program
     .command('diff')
     .description('show what differs from snapshot A to snapshot B')
     .argument('<a>', 'snapshot number (from)')

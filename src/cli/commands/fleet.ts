@@ -38,7 +38,7 @@ interface FleetContext {
   options: FleetOptions;
 }
 
-export function registerFleetCommand(program: Command): void {
+export function define(program: Command): void {
   const fleet = program
     .command('fleet')
     .description('coordinate reboots across a fleet: never more than N machines at once')

@@ -8,7 +8,7 @@ function requireRoot(): void {
   if (process.getuid?.() !== 0) throw new EnvironmentError('image commands must run as root', { hint: 'run it with sudo' });
 }
 
-export function registerImageCommands(program: Command, ctx: () => CliContext): void {
+export function define(program: Command, ctx: () => CliContext): Command {
   const image = program.command('image').description('managed Btrfs systems in loop images');
   image.command('create').argument('<file>', 'the image file to create (sparse)')
     .option('--size <size>', 'image size', '4G')
@@ -25,7 +25,7 @@ export function registerImageCommands(program: Command, ctx: () => CliContext): 
       const toolPackage = await choosePackage(opts.suite, opts.package);
       const c = ctx();
       if (!toolPackage) c.note(`The ${escapeControl(opts.suite)} system gets no transactional-update package (its nodejs is older than 20): manage it from a host with --root.`);
-      const bootable = opts.bootable ? await (await import('../bootableHooks.js')).bootableHooks() : undefined;
+      const bootable = opts.bootable ? (await import('../../boot/index.js')).bootableImageHooks : undefined;
       const { createImage, parseSize } = await import('../../image/create.js');
       const created = await createImage({
         file, sizeBytes: parseSize(opts.size), suite: opts.suite, include,
@@ -52,4 +52,5 @@ export function registerImageCommands(program: Command, ctx: () => CliContext): 
       await umountImage(dir);
       ctx().note(`Unmounted ${escapeControl(dir)}.`);
     });
+  return image;
 }

@@ -11,8 +11,8 @@ import { log } from '../../util/log.js';
 import type { CliContext } from '../context.js';
 import { systemSettings } from '../settings.js';
 
-export function registerRebootCommand(program: Command, ctx: () => CliContext): void {
-  program.command('reboot')
+export function define(program: Command, ctx: () => CliContext): Command {
+  return program.command('reboot')
     .option('--if-needed', 'only when a new snapshot is pending, and only inside a maintenance window')
     .description('reboot into the next snapshot by the configured method (REBOOT_METHOD)')
     .action(async (opts: { ifNeeded?: boolean }) => rebootCommand(ctx(), Boolean(opts.ifNeeded)));

@@ -1,12 +1,12 @@
 /** `show N`: the whole manifest of snapshot N (computed on demand for snapshots others made). */
 import type { Command } from 'commander';
-import { SnapshotNotFoundError, TuError, UsageError } from '../../errors.js';
-import { escapeControl } from '../../util/escape.js';
+import { SnapshotNotFoundError, TuError } from '../../errors.js';
 import type { SnapshotRecord, SnapshotStore } from '../../snapshots/store.js';
 import type { CliContext } from '../context.js';
+import { parseSnapshotNumber } from '../snapshotNumber.js';
 
-export function registerShowCommand(program: Command, ctx: () => CliContext): void {
-  program
+export function define(program: Command, ctx: () => CliContext): Command {
+  return program
     .command('show')
     .description('show what a snapshot changed: packages, files, /etc diffs')
     .argument('<number>', 'snapshot number')
@@ -34,10 +34,7 @@ export async function showCommand(ctx: CliContext, text: string): Promise<void> 
   else ctx.print(renderManifest(manifest, makePalette(wantsColor(process.stdout))));
 }
 
-export function parseSnapshotNumber(text: string): number {
-  if (!/^[1-9]\d{0,8}$/.test(text)) throw new UsageError(`'${escapeControl(text)}' is not a snapshot number`);
-  return Number(text);
-}
+export { parseSnapshotNumber };
 
 export function requireSnapshot(store: SnapshotStore, number: number): SnapshotRecord {
   if (!store.has(number)) throw new SnapshotNotFoundError(number);

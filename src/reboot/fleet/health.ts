@@ -1,23 +1,19 @@
 /**
- * The health check's verdict on the current boot, as the boot code writes it to
- * <stateDir>/health.json:
- *   {"snapshot":N,"status":"pass"|"fail","fallback":bool,"at":"<ISO time>"}
- * snapshot: the booted snapshot (tu.snapshot); fallback: booted from a fallback entry;
- * at: when the check ran. A slot is given back only after a passing check newer than the
+ * The health check's verdict on the current boot, read from <stateDir>/health.json, whose
+ * format src/boot/state.ts defines (HealthResult; it writes the file) and this module
+ * validates: snapshot (tu.snapshot of the boot), status, fallback (booted from a fallback
+ * entry), at (when the check ran). A slot is given back only after a passing check newer than the
  * moment the slot was taken, so a verdict left over from the previous boot never counts.
  */
 import { readTextIfExists } from '../../util/files.js';
 import { join } from 'node:path';
 import { TuError } from '../../errors.js';
+import { HEALTH_FILE, type HealthResult } from '../../boot/state.js';
 
-export interface HealthRecord {
-  snapshot: number;
-  status: 'pass' | 'fail';
-  fallback: boolean;
-  at: string;
-}
+export { HEALTH_FILE };
 
-export const HEALTH_FILE = 'health.json';
+/** What the fleet needs of the health check's result. */
+export type HealthRecord = Pick<HealthResult, 'snapshot' | 'status' | 'fallback' | 'at'>;
 
 export function healthPath(stateDir: string): string {
   return join(stateDir, HEALTH_FILE);

@@ -3,7 +3,9 @@
  * bundled into one file with esbuild (the guest has Node but no node_modules).
  */
 import { Command } from 'commander';
-import { registerBootCommands } from '../../../src/cli/commands/boot.js';
+import { define as defineEtcMerge } from '../../../src/cli/commands/etcMerge.js';
+import { define as defineHealthCheck } from '../../../src/cli/commands/healthCheck.js';
+import { makeContext, type CliContext } from '../../../src/cli/context.js';
 import { TuError } from '../../../src/errors.js';
 import { recordBooted } from '../../../src/snapshots/bootHistory.js';
 import { openSystem } from '../../../src/snapshots/system.js';
@@ -11,12 +13,15 @@ import { configureLog } from '../../../src/util/log.js';
 
 const program = new Command('transactional-update');
 program.exitOverride();
-registerBootCommands(program, async () => {
+const opened = (async () => {
   const system = await openSystem('/');
   configureLog({ file: '/var/log/transactional-update.log', verbose: true });
   if (system.booted !== undefined) recordBooted(system.stateDir, system.booted);
-  return { system };
-});
+  return system;
+})();
+const options = { root: '/', json: false, quiet: false, verbose: true, nonInteractive: true, interactive: false, dropIfNoChange: false, keep: false };
+const ctx: CliContext = { ...makeContext(options, process.argv.slice(2)), system: () => opened };
+for (const define of [defineHealthCheck, defineEtcMerge]) define(program, () => ctx);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -1,11 +1,18 @@
 /** The boot commands through commander on a real Btrfs image: what the user sees. */
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerBootCommands } from '../../../src/cli/commands/boot.js';
+import { define as defineEtcMerge } from '../../../src/cli/commands/etcMerge.js';
+import { define as defineGrubCfg } from '../../../src/cli/commands/grubCfg.js';
+import { define as defineKargs } from '../../../src/cli/commands/kargs.js';
+import { makeContext, type CliContext } from '../../../src/cli/context.js';
 import { requireMachine } from '../../support/requirements.js';
 import { makeTestSystem, NEEDS, type TestSystem } from './support.js';
 
 const skip = requireMachine(NEEDS, 'boot CLI integration test');
+
+const OPTIONS = {
+  root: '/', json: false, quiet: true, verbose: false, nonInteractive: true, interactive: false, dropIfNoChange: false, keep: false,
+};
 
 describe.skipIf(skip)('boot commands', () => {
   let t: TestSystem;
@@ -18,7 +25,8 @@ describe.skipIf(skip)('boot commands', () => {
 
   async function cli(...args: string[]): Promise<string> {
     const program = new Command('transactional-update').exitOverride();
-    registerBootCommands(program, async () => ({ system: t.system }));
+    const ctx: CliContext = { ...makeContext(OPTIONS, args), system: async () => t.system };
+    for (const define of [defineKargs, defineGrubCfg, defineEtcMerge]) define(program, () => ctx);
     const out: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       out.push(String(chunk));

@@ -6,19 +6,20 @@ import { validateManifest } from '../../../src/manifest/validate.js';
 const fixture = () => validateManifest(JSON.parse(readFileSync('fixtures/manifest/manifest-v1.json', 'utf8')));
 
 describe('manifest summary', () => {
-  it('counts packages by kind and changed paths, /etc edits from outside included once', () => {
+  it('counts packages by kind and the paths the transaction changed (what show lists under Files), not the edits from outside', () => {
     expect(countManifest(fixture())).toEqual({
       packagesAdded: 1,
       packagesChanged: 2,
       packagesRemoved: 1,
-      // 9 transaction paths + /etc/motd from outside (/etc/tu-conf.conf counted once)
-      files: 10,
-      etc: 4,
+      // the 9 transaction paths; /etc/motd, edited outside, is counted in its own section
+      files: 9,
+      etc: 3,
     });
   });
 
   it('formats the line list shows', () => {
-    expect(summarizeManifest(fixture())).toBe('+1 ~2 -1 packages · 10 files · 4 in /etc');
+    expect(summarizeManifest(fixture())).toBe('+1 ~2 -1 packages · 9 files · 3 in /etc');
+    expect(fixture().files).toHaveLength(9);
     expect(formatSummary({ packagesAdded: 2, packagesChanged: 14, packagesRemoved: 1, files: 312, etc: 3 })).toBe(
       '+2 ~14 -1 packages · 312 files · 3 in /etc',
     );

@@ -40,8 +40,10 @@ describe('validatePackageArguments', () => {
     expect((error as UsageError).exitCode).toBe(2);
   });
 
-  it('names the first bad argument', () => {
-    expect(() => validatePackageArguments(['-a', '-b'])).toThrow('"-a"');
+  it('names every bad argument at once, not only the first', () => {
+    expect(() => validatePackageArguments(['-a', 'nginx', '', '-b'])).toThrow(
+      'invalid package arguments: "-a" (it starts with "-"), "" (it is empty), "-b" (it starts with "-")',
+    );
   });
 });
 

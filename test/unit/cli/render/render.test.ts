@@ -21,7 +21,7 @@ describe('show rendering', () => {
       'Snapshot 2 — pkg install tu-new',
       '  base 1 · 2026-11-22 04:00:00 UTC → 2026-11-22 04:00:42 UTC · by root · exit 0',
       '  command: transactional-update pkg install tu-new',
-      '  +2 ~4 -1 packages · 10 files · 7 in /etc',
+      '  +2 ~4 -1 packages · 9 files · 6 in /etc',
       '',
       'Packages (7)',
       '  installed   tu-ma     i386   1.0-1',

@@ -1,0 +1,32 @@
+/** `list`: every snapshot with its markers and the index's summary of what it changed. */
+import type { Command } from 'commander';
+import type { Listing } from '../../manifest/listing.js';
+import { gatherOverview } from '../../snapshots/overview.js';
+import { log } from '../../util/log.js';
+import type { CliContext } from '../context.js';
+import { renderSnapshotList, snapshotRowJson } from '../render/snapshotList.js';
+
+export function define(program: Command, ctx: () => CliContext): Command {
+  return program.command('list').description('list the snapshots').action(async () => {
+    const c = ctx();
+    const system = await c.system();
+    const { readListing } = await import('../../manifest/listing.js');
+    let listing: Listing | undefined;
+    try {
+      listing = readListing(system.store);
+    } catch (error) {
+      log.detail(`no snapshot index: ${String(error)}`);
+    }
+    const overview = await gatherOverview(system, () =>
+      listing?.snapshots.map((s) => ({
+        number: s.number,
+        date: s.date === null ? undefined : new Date(s.date),
+        description: s.description,
+        type: s.type ?? 'unknown',
+        userdata: s.userdata,
+      })),
+    );
+    if (c.options.json) c.print(JSON.stringify(overview.snapshots.map((r) => snapshotRowJson(r, listing?.summary(r.number)?.data))));
+    else c.print(renderSnapshotList(overview.snapshots, (n) => listing?.summary(n)?.text));
+  });
+}

@@ -1,0 +1,27 @@
+/** `status`: booted, next boot and what it brings, boot loader, reboot plan. */
+import type { Command } from 'commander';
+import { errorMessage } from '../../errors.js';
+import { log } from '../../util/log.js';
+import type { CliContext } from '../context.js';
+import { systemSettings } from '../settings.js';
+
+export function define(program: Command, ctx: () => CliContext): Command {
+  return program.command('status').description('booted, default and pending snapshots').action(async () => {
+    const c = ctx();
+    const system = await c.system();
+    let settings;
+    try {
+      settings = systemSettings(system.root, c.options.config).settings;
+    } catch (error) {
+      log.warn(`configuration: ${errorMessage(error)}`);
+    }
+    const [{ readSystemStatus }, { renderStatus, statusJson }, { makePalette, wantsColor }] = await Promise.all([
+      import('../../transaction/status.js'),
+      import('../render/status.js'),
+      import('../render/palette.js'),
+    ]);
+    const status = await readSystemStatus(system, settings);
+    if (c.options.json) c.print(JSON.stringify(statusJson(status)));
+    else for (const line of renderStatus(status, makePalette(wantsColor(process.stdout)))) c.print(line);
+  });
+}

@@ -1,0 +1,62 @@
+/** `status` from its data: the lines people read and the --json docs/json-output.md documents. */
+import { describe, expect, it } from 'vitest';
+import { PLAIN } from '../../../../src/cli/render/palette.js';
+import { renderStatus, statusJson } from '../../../../src/cli/render/status.js';
+import type { SystemStatus } from '../../../../src/transaction/status.js';
+
+const row = (number: number, description: string) => ({
+  number, description, date: '2026-12-01 04:00:00', type: 'single', readOnly: true, booted: number === 1, default: number === 3,
+  pending: number === 3, inProgress: false, failed: false, ours: true, complete: true, everBooted: number === 1, userdata: {},
+});
+
+const status: SystemStatus = {
+  root: '/',
+  booted: row(1, 'first root filesystem'),
+  next: row(3, 'pkg install tu-hello'),
+  bootedNumber: 1,
+  nextNumber: 3,
+  pending: [3],
+  inProgress: [],
+  failed: [2],
+  nextBootPreview: {
+    from: 1, to: 3,
+    packages: { removed: [], restored: [{ name: 'tu-hello', arch: 'amd64', from: null, to: '1.0-1', change: 'installed' }], downgraded: [], upgraded: [] },
+    files: { removed: 0, restored: 2, changed: 1 },
+    etc: { paths: 0, config: [] },
+    nothingChanges: false,
+  },
+  boot: {
+    managedBootLoader: true, pointer: 3, btrfsDefault: 3, knownGood: 1, bootCounter: '3', health: undefined, failureReboot: undefined,
+    badPackageSets: [], etcMerge: undefined, pendingEtcEdits: { snapshot: 3, carried: [], conflicts: [] },
+  },
+  reboot: {
+    pending: { snapshot: 3, level: 'soft-reboot' }, timeZone: 'UTC', windows: [], window: undefined, inWindow: false,
+    rebootDue: new Date('2026-12-01T05:00:00Z'), summary: 'snapshot 3 needs a soft-reboot; no maintenance window is configured',
+  },
+  rebootMethod: 'auto',
+};
+
+describe('status', () => {
+  it('reads the pending snapshot as a step forward', () => {
+    expect(renderStatus(status, PLAIN)).toEqual([
+      'Booted:    1 (first root filesystem, 2026-12-01 04:00:00)',
+      'Next boot: 3 (pkg install tu-hello, 2026-12-01 04:00:00)  — reboot to use it',
+      'Failed (kept): 2',
+      'Reboot needed: soft-reboot (for snapshot 3)',
+      'Boot attempts left for the next boot: 3',
+      'What the next boot brings:',
+      'Going forward from snapshot 1 to snapshot 3:\n  installs 1 package: tu-hello 1.0-1\n  files: 2 added, 0 removed, 1 changed',
+    ]);
+  });
+
+  it('--json keeps the documented fields and adds the pointers', () => {
+    const json = statusJson(status);
+    expect(json).toMatchObject({
+      root: '/', booted: 1, default: 3, pending: [3], rebootPending: true, inProgress: [], failed: [2],
+      rebootMethod: 'auto', rebootLevel: 'soft-reboot', knownGood: 1, pendingEtcEdits: { snapshot: 3 },
+      boot: { managedBootLoader: true, grubPointer: 3, btrfsDefault: 3, bootCounter: '3' },
+      reboot: { summary: 'snapshot 3 needs a soft-reboot; no maintenance window is configured', due: '2026-12-01T05:00:00.000Z' },
+    });
+    expect(json.nextBoot).toMatchObject({ version: 1, from: 1, to: 3, files: { removed: 0, restored: 2, changed: 1 } });
+  });
+});
