@@ -73,3 +73,13 @@ export class InterruptedError extends TuError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * The file system has no room for what was asked: the up-front check, ENOSPC or SQLite's
+ * SQLITE_FULL anywhere. Named after the rule, so a full disk is never an "internal error".
+ */
+export class NotEnoughSpace extends TuError {
+  constructor(message: string, options: TuErrorOptions = {}) {
+    super(message, { hint: "free space (e.g. 'transactional-update cleanup', or delete files under /var) and try again", ...options });
+  }
+}

@@ -17,7 +17,7 @@ import { defaultSnapshot, type System } from '../snapshots/system.js';
 import { log } from '../util/log.js';
 import { gatherChrootFacts } from './chrootFacts.js';
 import { acquireLock } from './lock.js';
-import { checkFreeSpace, checkNamespaces, refuseNesting } from './preflight.js';
+import { checkFreeSpace, checkNamespaces, refuseNesting, watchFreeSpace } from './preflight.js';
 import { recoverCrashedTransactions } from './recovery.js';
 import { POLICY_RC_D, Supplements } from './supplements.js';
 import { closeSnapshot, type TransactionHooks } from './close.js';
@@ -148,6 +148,7 @@ export async function runTransaction(system: System, request: TransactionRequest
     let rebootNeeded = false;
     const messages: string[] = [];
     const steps = request.shell ? [shellStep(request.shell, number)] : request.steps;
+    using space = watchFreeSpace(system.root);
     for (const step of steps) {
       signals.throwIfInterrupted();
       log.step(`snapshot ${number}: ${step.label}`);
@@ -163,6 +164,7 @@ export async function runTransaction(system: System, request: TransactionRequest
       if (verdict.message) messages.push(verdict.message);
       if (!verdict.ok) {
         const outcome = request.keep ? `snapshot ${number} kept, marked failed` : 'nothing was changed';
+        space.throwIfRanOut(`${step.label} failed (exit ${exitCode})`, outcome, request.propagateExitCode || request.shell ? exitCode : 1);
         throw new CommandFailedError(`${step.label} failed (exit ${exitCode}); ${outcome}`, exitCode, {
           exitCode: request.propagateExitCode || request.shell ? exitCode : 1,
         });
