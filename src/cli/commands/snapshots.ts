@@ -11,6 +11,7 @@ import type { CliContext } from '../context.js';
 import { askYesNo } from '../prompt.js';
 import { listingHooks, type ListingHooks } from '../listingHooks.js';
 import { renderTable } from '../table.js';
+import { damageLines, damageOf, damagedSnapshots, stateText, type ManifestHealth } from '../render/damage.js';
 import { lastKnownGood } from '../../boot/state.js';
 import { systemSettings } from '../settings.js';
 
@@ -56,6 +57,7 @@ function rowJson(row: SnapshotRow, summary: unknown) {
     inProgress: row.inProgress,
     failed: row.failed,
     ours: row.ours,
+    damage: damageOf(row, summary as ManifestHealth | undefined),
     summary: summary ?? null,
   };
 }
@@ -72,7 +74,7 @@ async function listCommand(ctx: CliContext): Promise<void> {
     `${r.number}${markers(r)}`,
     r.date ?? '',
     r.readOnly ? 'ro' : 'rw',
-    [r.pending ? 'pending' : '', r.inProgress ? 'in progress' : '', r.failed ? 'failed' : ''].filter(Boolean).join(',') ,
+    stateText(r),
     truncate(escapeControl(r.description), 48),
     hooks.summary(r.number)?.text ?? '',
   ]);
@@ -100,8 +102,9 @@ async function statusCommand(ctx: CliContext): Promise<void> {
   const overview = await gatherOverview(system);
   const status = statusJson(overview, system);
   const extra = await hooks.status(overview);
+  const damaged = damagedSnapshots(overview.snapshots, (n) => hooks.summary(n)?.data as ManifestHealth | undefined);
   if (ctx.options.json) {
-    ctx.print(JSON.stringify({ ...status, ...extra.data }));
+    ctx.print(JSON.stringify({ ...status, damaged, ...extra.data }));
     return;
   }
   const describe = (n: number | null) => {
@@ -113,6 +116,7 @@ async function statusCommand(ctx: CliContext): Promise<void> {
   ctx.print(`Next boot: ${describe(status.default)}${status.rebootPending ? '  — reboot to use it' : ''}`);
   if (status.failed.length) ctx.print(`Failed (kept): ${status.failed.join(', ')}`);
   if (status.inProgress.length) ctx.print(`In progress: ${status.inProgress.join(', ')}`);
+  for (const line of damageLines(damaged)) ctx.print(line);
   for (const line of extra.lines) ctx.print(line);
 }
 
