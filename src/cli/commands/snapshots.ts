@@ -11,6 +11,7 @@ import type { CliContext } from '../context.js';
 import { askYesNo } from '../prompt.js';
 import { listingHooks, type ListingHooks } from '../listingHooks.js';
 import { renderTable } from '../table.js';
+import { jsonLine } from '../render/json.js';
 import { damageLines, damageOf, damagedSnapshots, stateText, type ManifestHealth } from '../render/damage.js';
 import { lastKnownGood } from '../../boot/state.js';
 import { systemSettings } from '../settings.js';
@@ -67,7 +68,7 @@ async function listCommand(ctx: CliContext): Promise<void> {
   const hooks: ListingHooks = await listingHooks(system);
   const overview = await gatherOverview(system, () => hooks.listed());
   if (ctx.options.json) {
-    ctx.print(JSON.stringify(overview.snapshots.map((r) => rowJson(r, hooks.summary(r.number)?.data))));
+    ctx.print(jsonLine(overview.snapshots.map((r) => rowJson(r, hooks.summary(r.number)?.data))));
     return;
   }
   const rows = overview.snapshots.map((r) => [
@@ -104,7 +105,7 @@ async function statusCommand(ctx: CliContext): Promise<void> {
   const extra = await hooks.status(overview);
   const damaged = damagedSnapshots(overview.snapshots, (n) => hooks.summary(n)?.data as ManifestHealth | undefined);
   if (ctx.options.json) {
-    ctx.print(JSON.stringify({ ...status, damaged, ...extra.data }));
+    ctx.print(jsonLine({ ...status, damaged, ...extra.data }));
     return;
   }
   const describe = (n: number | null) => {
