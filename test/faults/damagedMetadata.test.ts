@@ -8,19 +8,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/util/exec.js';
 import { requireRootAndLoop } from '../support/requirements.js';
 import { CLI_PATH, cliEnvironment, type TestSystem } from '../support/system.js';
 import { defaultNumber, snapshotDir, snapshotNumbers } from '../integration/transaction/support.js';
-import { expectIndexAgrees, expectNextTransactionWorks, expectNoRawControls } from './support/aftermath.js';
+import { INDEX, expectIndexAgrees, expectIndexRebuilt, expectNextTransactionWorks, expectNoRawControls } from './support/aftermath.js';
 import { shareTestSystem } from './support/sharedSystem.js';
 
 const skip = requireRootAndLoop();
-
-const INDEX = 'transactional-update.db';
 
 interface StatusJson {
   damaged: { number: number; damage: string[] }[];
@@ -59,20 +56,6 @@ async function olderSnapshot(sys: TestSystem): Promise<number> {
   const n = snapshotNumbers(sys.root).filter((x) => x !== 1 && x !== def).at(-1);
   if (n === undefined) throw new Error('no snapshot other than the booted one and the default');
   return n;
-}
-
-/** The index file is a sound SQLite database listing every snapshot directory. */
-function expectIndexRebuilt(sys: TestSystem): void {
-  const path = join(sys.root, '.snapshots', INDEX);
-  expect(existsSync(path)).toBe(true);
-  const db = new Database(path, { readonly: true });
-  try {
-    expect(db.pragma('quick_check', { simple: true })).toBe('ok');
-    const numbers = (db.prepare('SELECT number FROM snapshots ORDER BY number').all() as { number: number }[]).map((r) => r.number);
-    expect(numbers).toEqual(snapshotNumbers(sys.root));
-  } finally {
-    db.close();
-  }
 }
 
 /** Damage a file for the length of fn, then put it back as it was. */

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { countManifest } from '../../../src/manifest/summary.js';
 import type { Manifest } from '../../../src/manifest/types.js';
@@ -50,6 +51,22 @@ export async function expectIndexAgrees(sys: TestSystem): Promise<ListedRow[]> {
     expect(row.summary?.base).toBe(manifest.base);
   }
   return rows;
+}
+
+export const INDEX = 'transactional-update.db';
+
+/** The index file is a sound SQLite database listing every snapshot directory. */
+export function expectIndexRebuilt(sys: TestSystem): void {
+  const path = join(sys.root, '.snapshots', INDEX);
+  expect(existsSync(path)).toBe(true);
+  const db = new Database(path, { readonly: true });
+  try {
+    expect(db.pragma('quick_check', { simple: true })).toBe('ok');
+    const numbers = (db.prepare('SELECT number FROM snapshots ORDER BY number').all() as { number: number }[]).map((r) => r.number);
+    expect(numbers).toEqual(snapshotNumbers(sys.root));
+  } finally {
+    db.close();
+  }
 }
 
 let nextMark = 0;
