@@ -80,6 +80,6 @@ export function errorMessage(error: unknown): string {
  */
 export class NotEnoughSpace extends TuError {
   constructor(message: string, options: TuErrorOptions = {}) {
-    super(message, { hint: "free space (e.g. 'transactional-update cleanup', or delete files under /var) and try again", ...options });
+    super(message, { hint: "free space and try again, e.g. with 'transactional-update cleanup' or by deleting files under /var", ...options });
   }
 }

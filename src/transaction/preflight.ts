@@ -62,7 +62,6 @@ export async function checkFreeSpace(path: string): Promise<void> {
       `not enough free space: ${parts.join(' and ')} missing on the file system of ${escapeControl(path)} ` +
         `(${mib(Math.max(0, space.dataFree))} of data and ${mib(Math.max(0, space.metadataFree))} of metadata free; ` +
         `a transaction starts with at least ${mib(MIN_DATA_FREE)} and ${mib(MIN_METADATA_FREE)})`,
-      { hint: "free space, e.g. with 'transactional-update cleanup'" },
     );
   }
 }
