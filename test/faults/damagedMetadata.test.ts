@@ -36,6 +36,7 @@ async function expectNamed(sys: TestSystem, n: number, damage: string): Promise<
 
   const status = await sys.tu(['status']);
   expect(status.exitCode, status.stderr).toBe(0);
+  for (const output of [list.stdout, list.stderr, status.stdout, status.stderr]) expectNoRawControls(output, 'list/status');
   expect(status.stdout).toMatch(new RegExp(`^Damaged: .*\\b${n} \\([^)]*${damage.replace('.', '\\.')}`, 'm'));
   const statusJson = await sys.tu(['--json', 'status']);
   expect(statusJson.exitCode, statusJson.stderr).toBe(0);

@@ -17,6 +17,11 @@ import { defaultNumber, mountsBelow, snapshotDir, snapshotNumbers } from '../../
 export async function expectNothingLeft(sys: TestSystem, expected: { snapshots: number[]; default: number | undefined }): Promise<void> {
   expect(snapshotNumbers(sys.root)).toEqual(expected.snapshots);
   expect(await defaultNumber(sys.root)).toBe(expected.default);
+  await expectNothingMounted(sys);
+}
+
+/** Nothing mounted below the snapshots, and the image attached once (by the test's own mount). */
+export async function expectNothingMounted(sys: TestSystem): Promise<void> {
   const snapshots = join(sys.root, '.snapshots');
   expect((await mountsBelow(snapshots)).filter((m) => m !== snapshots)).toEqual([]);
   const loops = (await run('losetup', ['-j', sys.image, '-n', '-O', 'NAME'])).stdout.split('\n').filter(Boolean);
@@ -71,7 +76,10 @@ export function expectIndexRebuilt(sys: TestSystem): void {
 
 let nextMark = 0;
 
-/** A transaction that changes /etc commits and becomes the next boot; returns its number. */
+/**
+ * A transaction that changes /etc commits, becomes the next boot and leaves nothing mounted;
+ * returns its number.
+ */
 export async function expectNextTransactionWorks(sys: TestSystem): Promise<number> {
   nextMark += 1;
   const before = snapshotNumbers(sys.root);
@@ -83,6 +91,7 @@ export async function expectNextTransactionWorks(sys: TestSystem): Promise<numbe
   const number = created[0]!;
   expect(await defaultNumber(sys.root)).toBe(number);
   expect(readFileSync(join(snapshotDir(sys.root, number), 'etc', `tu-next-${nextMark}`), 'utf8')).toBe(`${nextMark}\n`);
+  await expectNothingMounted(sys);
   return number;
 }
 
