@@ -82,9 +82,9 @@ export interface SpaceWatch extends Disposable {
 
 /**
  * Watch the free space of the file system holding `path` while steps run. A package manager
- * that hit ENOSPC cleans up after itself, and the command's exit code is all the engine
- * sees: the lowest free space seen (statfs, a cheap system call) says whether the disk was
- * full. btrfs returns freed extents only at the next commit, so the final look still sees it.
+ * that hit ENOSPC cleans up after itself (dpkg removes what it unpacked), and the command's
+ * exit code is all the engine sees: the lowest free space seen says whether the disk was full.
+ * statfs is one cheap system call; looked at every 200 ms and once more when a step failed.
  */
 export function watchFreeSpace(path: string): SpaceWatch {
   let lowest = Number.POSITIVE_INFINITY;
