@@ -49,15 +49,6 @@ export class SnapshotBusy extends TuError {
   }
 }
 
-/** A transaction starts only with enough unallocated data and metadata space. */
-export class NotEnoughSpace extends TuError {
-  constructor(readonly missingDataBytes: number, readonly missingMetadataBytes: number) {
-    const parts = [];
-    if (missingDataBytes) parts.push(`${mib(missingDataBytes)} of data space`);
-    if (missingMetadataBytes) parts.push(`${mib(missingMetadataBytes)} of metadata space`);
-    super(`not enough free space: ${parts.join(' and ')} missing`);
-  }
-}
 
 function mib(bytes: number): string {
   return `${Math.ceil(bytes / 1024 ** 2)} MiB`;
@@ -241,4 +232,14 @@ function refusalText(refusals: RepositoryRefusal[]): string {
   const [first, ...rest] = refusals;
   if (!first) return 'a repository is not signed';
   return rest.length === 0 ? describe(first) : `${describe(first)} (and ${rest.length} more: ${rest.map((r) => r.repository).join(', ')})`;
+}
+
+/**
+ * The file system has no room for what was asked: the up-front check, ENOSPC or SQLite's
+ * SQLITE_FULL anywhere. Named after the rule, so a full disk is never an "internal error".
+ */
+export class NotEnoughSpace extends TuError {
+  constructor(message: string, options: TuErrorOptions = {}) {
+    super(message, options);
+  }
 }

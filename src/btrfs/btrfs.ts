@@ -144,3 +144,22 @@ export function parseFindNew(text: string): string[] {
   }
   return [...paths];
 }
+
+/**
+ * Wait until the space of deleted subvolumes is free again. btrfs deletes a subvolume in the
+ * background (the cleaner thread, woken by a transaction commit): right after a failed
+ * transaction on a full disk, its deleted snapshot still holds the space for up to ~30 s
+ * *(seen)*. Commit, wait for the cleaner, commit again so the freed space shows.
+ */
+export async function reclaimDeletedSubvolumes(path: string): Promise<void> {
+  await run('btrfs', ['filesystem', 'sync', path]);
+  await run('btrfs', ['subvolume', 'sync', path]);
+  await run('btrfs', ['filesystem', 'sync', path]);
+}
+
+/** reclaimDeletedSubvolumes for synchronous callers (the transaction lock). */
+export function reclaimDeletedSubvolumesSync(path: string): void {
+  runSync('btrfs', ['filesystem', 'sync', path]);
+  runSync('btrfs', ['subvolume', 'sync', path]);
+  runSync('btrfs', ['filesystem', 'sync', path]);
+}

@@ -17,7 +17,7 @@ import {
 } from '../errors.js';
 
 const HINTS: Array<[new (...args: never[]) => TuError, string]> = [
-  [NotEnoughSpace, "free space, e.g. with 'transactional-update cleanup'"],
+  [NotEnoughSpace, "free space and try again, e.g. with 'transactional-update cleanup' or by deleting files under /var"],
   [SnapshotNotFoundError, "see 'transactional-update list'"],
   [SnapshotIncomplete, "see 'transactional-update list'"],
   [SnapshotAlreadyBooted, "use 'transactional-update rollback' to boot another snapshot"],

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { TuError } from '../errors.js';
+import { asNotEnoughSpace } from '../util/diskFull.js';
 import { escapeControl } from '../util/escape.js';
 import { configureLog, log } from '../util/log.js';
 import { commandWord, normalizeArguments, parseContinue } from './argv.js';
@@ -99,7 +100,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function handleError(error: unknown, verbose: boolean): number {
+function handleError(thrown: unknown, verbose: boolean): number {
+  const error = asNotEnoughSpace(thrown);
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
     if (error.code === 'tu.continue') process.stderr.write(`${error.message}\n`);

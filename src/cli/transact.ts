@@ -2,6 +2,7 @@
  * What every transaction command shares: the request's common part from the global options,
  * and the outcome rendered. The engine is loaded here, when a transaction runs.
  */
+import { jsonLine } from './render/json.js';
 import type { TransactionOutcome, TransactionRequest } from '../transaction/request.js';
 import type { CliContext } from './context.js';
 import { renderOutcome, outcomeJson } from './render/outcome.js';
@@ -26,6 +27,6 @@ export async function transact(ctx: CliContext, description: string, part: Reque
 /** Run and report as pkg, up, dup, run and shell do. */
 export async function transactAndReport(ctx: CliContext, description: string, part: RequestPart): Promise<void> {
   const outcome = await transact(ctx, description, part);
-  if (ctx.options.json) ctx.print(JSON.stringify(outcomeJson(outcome)));
+  if (ctx.options.json) ctx.print(jsonLine(outcomeJson(outcome)));
   else for (const line of renderOutcome(outcome)) ctx.note(line);
 }

@@ -13,6 +13,7 @@ import { log } from '../util/log.js';
 import { parseInfo } from '../snapshots/infoXml.js';
 import { markersOf } from '../snapshots/markers.js';
 import { errorMessage } from '../errors.js';
+import { isDiskFull } from '../util/diskFull.js';
 import { fileSignature, isFresh, planRefresh, type FileSignature, type Indexed, type OnDisk } from './indexFreshness.js';
 import { IndexTooNewError, migrate } from './indexSchema.js';
 import { parseManifest, type ManifestLocator } from './storeJson.js';
@@ -61,8 +62,9 @@ export function ensureIndexFresh(store: ManifestLocator): Database {
   try {
     return refresh(store, openIndex(store));
   } catch (error) {
-    if (isUnwritable(error)) {
-      // A read-only /.snapshots (a mounted image, a rescue system): index in memory for this run.
+    if (isUnwritable(error) || isDiskFull(error)) {
+      // A read-only /.snapshots (a mounted image, a rescue system) or a full disk: index in
+      // memory for this run; the file catches up when it can be written again.
       log.warn(`cannot write the snapshot index ${indexPath(store)} (${errorMessage(error)}); reading the manifests directly`);
       return refresh(store, openIndexAt(':memory:'));
     }

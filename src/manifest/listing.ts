@@ -29,7 +29,7 @@ export function readListing(store: ManifestLocator): Listing {
   const summary = (number: number): SummaryEntry | undefined => {
     const s = byNumber.get(number);
     if (!s) return undefined;
-    const text = s.summary ?? (s.manifestError ? 'manifest unreadable' : s.ours ? '' : 'no manifest (see show)');
+    const text = s.summary ?? (s.manifestError ? 'damaged: manifest.json unreadable' : s.ours ? '' : 'no manifest (see show)');
     return { text, data: s };
   };
   return { snapshots, summary };

@@ -5,6 +5,7 @@
  */
 import { TuError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { escapeControl } from '../util/escape.js';
 import { readTextIfExists } from '../util/files.js';
 import type { Manifest } from './types.js';
 import { ManifestInvalidError, validateManifest } from './validate.js';
@@ -35,8 +36,10 @@ export function parseManifest(text: string, path: string, number: number): Manif
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new TuError(`${path} is not valid JSON: ${(error as Error).message}`, {
+    // JSON.parse quotes the file's text in its message: detail only, and escaped.
+    throw new TuError(`${escapeControl(path)} is not valid JSON`, {
       hint: `delete it to have the manifest of snapshot ${number} computed again`,
+      detail: escapeControl((error as Error).message),
     });
   }
   try {
@@ -45,9 +48,9 @@ export function parseManifest(text: string, path: string, number: number): Manif
     return manifest;
   } catch (error) {
     if (!(error instanceof ManifestInvalidError)) throw error;
-    throw new TuError(`${path}: ${error.message}`, {
+    throw new TuError(`${escapeControl(path)}: ${escapeControl(error.message)}`, {
       hint: `delete it to have the manifest of snapshot ${number} computed again`,
-      detail: error.problems.join('\n'),
+      detail: error.problems.map(escapeControl).join('\n'),
     });
   }
 }

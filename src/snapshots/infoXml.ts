@@ -59,8 +59,9 @@ export function serializeInfo(info: SnapshotInfo): string {
   return lines.join('\n');
 }
 
+/** Descriptions are one line of text: control characters (C0, DEL, C1) become spaces. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 }
 
 export function parseInfo(xml: string): SnapshotInfo {
@@ -83,7 +84,8 @@ export function parseInfo(xml: string): SnapshotInfo {
     type,
     num,
     date: parseSnapperDate(element('date') ?? '1970-01-01 00:00:00'),
-    description: element('description') ?? '',
+    // Foreign info.xml files may hold anything: a description stays one line of text.
+    description: oneLine(element('description') ?? ''),
     cleanup: element('cleanup') ?? '',
     ...(preNum !== undefined ? { preNum: Number(preNum) } : {}),
     userdata,

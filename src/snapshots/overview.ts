@@ -4,6 +4,7 @@ import { formatSnapperDate } from './infoXml.js';
 import { readBootHistory, hasBooted } from './bootHistory.js';
 import { defaultSnapshot, type System } from './system.js';
 import { isComplete, markersOf, type SnapshotStore } from './store.js';
+import { snapshotDamage, type Damage } from './damage.js';
 
 /** What a listing needs of a snapshot's info.xml: read from the store, or from the index. */
 export interface ListedSnapshot {
@@ -42,6 +43,8 @@ export interface SnapshotRow {
   readonly complete: boolean;
   everBooted: boolean;
   userdata: Record<string, string>;
+  /** What is wrong with its metadata (empty when nothing): the listing names it. */
+  damage: Damage[];
 }
 
 export interface Overview {
@@ -54,10 +57,10 @@ export interface Overview {
  * The btrfs `ro` property, without a subprocess: access(2) for writing answers EROFS on a
  * read-only subvolume (as root, permissions never say no).
  */
-export function isReadOnlySubvolume(path: string): boolean {
+export function isReadOnlySubvolume(path: string, exists = existsSync(path)): boolean {
   // A listing asks this of every snapshot: no exception where nothing is there, and no stack
   // trace captured for EROFS, the usual answer (together a third of the cost).
-  if (!existsSync(path)) return false;
+  if (!exists) return false;
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
@@ -83,21 +86,31 @@ export async function gatherOverview(system: System, listed: () => ListedSnapsho
   const snapshots = rows.map((r): SnapshotRow => {
     const everBooted = hasBooted(history, r.number) || r.number === system.booted;
     const paths = system.store.paths(r.number);
+    const markers = markersOf(r.userdata);
+    const subvolumeExists = existsSync(paths.snapshot);
+    // A readable info.xml always gives a date (snapper's, or the epoch): no date, no info.xml.
+    const infoReadable = r.date !== undefined;
     return {
       number: r.number,
       date: r.date ? formatSnapperDate(r.date) : null,
       description: r.description,
       type: r.type,
-      readOnly: isReadOnlySubvolume(paths.snapshot),
+      readOnly: isReadOnlySubvolume(paths.snapshot, subvolumeExists),
       booted: r.number === system.booted,
       default: r.number === def,
       pending: r.number === def && r.number !== system.booted && !everBooted,
-      ...markersOf(r.userdata),
+      ...markers,
       get complete() {
         return isComplete(paths);
       },
       everBooted,
       userdata: r.userdata,
+      damage: snapshotDamage({
+        infoReadable,
+        infoExists: infoReadable || existsSync(paths.info),
+        subvolumeExists,
+        inProgress: markers.inProgress,
+      }),
     };
   });
   return { booted: system.booted, default: def, snapshots };

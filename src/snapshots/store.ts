@@ -114,8 +114,14 @@ export class SnapshotStore {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
         throw error;
       }
-      this.writeInfo({ ...info, num: next });
-      writeFileAtomic(join(this.dir, HIGH_WATER_FILE), `${next}\n`);
+      try {
+        this.writeInfo({ ...info, num: next });
+        writeFileAtomic(join(this.dir, HIGH_WATER_FILE), `${next}\n`);
+      } catch (error) {
+        // A full disk: take the claim back rather than leave a directory no run would remove.
+        rmSync(this.paths(next).dir, { recursive: true, force: true });
+        throw error;
+      }
       return next;
     }
   }

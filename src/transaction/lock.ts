@@ -2,12 +2,17 @@
  * One transaction at a time per system. The lock is an exclusive SQLite transaction on a
  * small database in the system's state directory: SQLite takes a POSIX record lock, which the
  * kernel releases the moment the holder dies (even by SIGKILL), and a second caller learns of
- * it at once (busy timeout 0). The holder's pid is kept beside it so the refusal can name it.
+ * it at once (busy timeout 0). BEGIN EXCLUSIVE on an existing lock.db takes the lock without
+ * writing a page, so it works on a full disk too. The holder's pid is kept beside it (lock.pid) only so that a
+ * refusal can name it: a lock.pid left by a dead process is ignored.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as btrfs from '../btrfs/btrfs.js';
 import { SnapshotBusy } from '../errors.js';
+import { asNotEnoughSpace, isDiskFull } from '../util/diskFull.js';
+import { log } from '../util/log.js';
 
 export interface TransactionLock {
   readonly path: string;
@@ -16,16 +21,35 @@ export interface TransactionLock {
 }
 
 export function acquireLock(stateDir: string): TransactionLock {
+  try {
+    return tryAcquire(stateDir);
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    // Creating lock.db (or its directory) needs a little room: a snapshot deleted just
+    // before may still hold it until btrfs's cleaner has run.
+    try {
+      btrfs.reclaimDeletedSubvolumesSync(stateDir);
+    } catch (reclaimError) {
+      log.detail(`could not wait for deleted subvolumes: ${String(reclaimError)}`);
+    }
+    try {
+      return tryAcquire(stateDir);
+    } catch (again) {
+      throw asNotEnoughSpace(again, stateDir);
+    }
+  }
+}
+
+function tryAcquire(stateDir: string): TransactionLock {
   mkdirSync(stateDir, { recursive: true });
   const path = join(stateDir, 'lock.db');
   const pidFile = join(stateDir, 'lock.pid');
   const db = new Database(path, { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
+    // Writes only the first time: BEGIN EXCLUSIVE on an empty file would write its header.
     db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER)');
     db.exec('BEGIN EXCLUSIVE');
-    db.prepare('DELETE FROM holder').run();
-    db.prepare('INSERT INTO holder (pid) VALUES (?)').run(process.pid);
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
@@ -33,7 +57,13 @@ export function acquireLock(stateDir: string): TransactionLock {
     }
     throw error;
   }
-  writeFileSync(pidFile, `${process.pid}\n`);
+  try {
+    writeFileSync(pidFile, `${process.pid}\n`);
+  } catch (error) {
+    // Only a refusal's message needs it; the lock itself holds.
+    rmSync(pidFile, { force: true });
+    log.detail(`could not write ${pidFile}: ${String(error)}`);
+  }
   let released = false;
   const release = () => {
     if (released) return;
@@ -48,11 +78,23 @@ export function acquireLock(stateDir: string): TransactionLock {
   return { path, release, [Symbol.dispose]: release };
 }
 
-function readHolder(pidFile: string): number | undefined {
+/** The pid in lock.pid when that process is alive; a stale file (holder died) names nobody. */
+export function readHolder(pidFile: string): number | undefined {
+  let pid: number;
   try {
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
   } catch {
     return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  return isAlive(pid) ? pid : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

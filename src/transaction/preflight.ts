@@ -1,5 +1,7 @@
 /** Checks before a transaction starts: no nesting, namespaces and mounts work, enough space. */
+import { statfsSync } from 'node:fs';
 import { NamespacesUnavailable, NestedTransaction, NotEnoughSpace } from '../errors.js';
+import { escapeControl } from '../util/escape.js';
 import * as btrfs from '../btrfs/btrfs.js';
 import { run } from '../util/exec.js';
 
@@ -34,7 +36,81 @@ export function judgeSpace(space: btrfs.SpaceReport, need = { data: MIN_DATA_FRE
   return { ok: missingData === 0 && missingMetadata === 0, missingData, missingMetadata };
 }
 
+/**
+ * Enough room to start? A snapshot deleted just before (a failed transaction on a full disk)
+ * still holds its space until btrfs's cleaner has run: when short, wait for it and look again.
+ */
 export async function checkFreeSpace(path: string): Promise<void> {
-  const verdict = judgeSpace(await btrfs.freeSpace(path));
-  if (!verdict.ok) throw new NotEnoughSpace(verdict.missingData, verdict.missingMetadata);
+  let space = await btrfs.freeSpace(path);
+  if (!judgeSpace(space).ok) {
+    await btrfs.reclaimDeletedSubvolumes(path);
+    space = await btrfs.freeSpace(path);
+  }
+  const verdict = judgeSpace(space);
+  if (!verdict.ok) {
+    const parts = [];
+    if (verdict.missingData) parts.push(`${mib(verdict.missingData)} of data space`);
+    if (verdict.missingMetadata) parts.push(`${mib(verdict.missingMetadata)} of metadata space`);
+    throw new NotEnoughSpace(
+      `not enough free space: ${parts.join(' and ')} missing on the file system of ${escapeControl(path)} ` +
+        `(${mib(Math.max(0, space.dataFree))} of data and ${mib(Math.max(0, space.metadataFree))} of metadata free; ` +
+        `a transaction starts with at least ${mib(MIN_DATA_FREE)} and ${mib(MIN_METADATA_FREE)})`,
+    );
+  }
+}
+
+/** Free space below this while a step ran: the step failed because the disk was full. */
+export const FULL_BELOW = 32 * 1024 ** 2;
+const WATCH_INTERVAL_MS = 200;
+
+export interface SpaceWatch extends Disposable {
+  /** The least free space seen (bytes), looking once more now. */
+  lowest(): number;
+  /**
+   * After a failed step: when the disk ran full while it ran, throw NotEnoughSpace saying so
+   * (`failure`: what failed, `outcome`: what became of the snapshot); otherwise return.
+   */
+  throwIfRanOut(failure: string, outcome: string, exitCode?: number): void;
+}
+
+/**
+ * Watch the free space of the file system holding `path` while steps run. A package manager
+ * that hit ENOSPC cleans up after itself (dpkg removes what it unpacked), and the command's
+ * exit code is all the engine sees: the lowest free space seen says whether the disk was full.
+ * statfs is one cheap system call; looked at every 200 ms and once more when a step failed.
+ */
+export function watchFreeSpace(path: string): SpaceWatch {
+  let lowest = Number.POSITIVE_INFINITY;
+  const look = () => {
+    try {
+      const s = statfsSync(path);
+      lowest = Math.min(lowest, s.bavail * s.bsize);
+    } catch {
+      // Gone (the snapshot deleted) or not a file system we can ask: no reading.
+    }
+  };
+  look();
+  const timer = setInterval(look, WATCH_INTERVAL_MS);
+  timer.unref();
+  const watch: SpaceWatch = {
+    lowest() {
+      look();
+      return lowest;
+    },
+    throwIfRanOut(failure, outcome, exitCode) {
+      const seen = watch.lowest();
+      if (seen >= FULL_BELOW) return;
+      throw new NotEnoughSpace(`${failure}: the file system of ${escapeControl(path)} ran out of space (${mib(seen)} free at the lowest); ${outcome}`, {
+        ...(exitCode !== undefined ? { exitCode } : {}),
+      });
+    },
+    [Symbol.dispose]() {
+      clearInterval(timer);
+    },
+  };
+  return watch;
+}
+
+function mib(bytes: number): string {
+  return `${Math.ceil(bytes / 1024 ** 2)} MiB`;
 }

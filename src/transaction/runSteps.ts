@@ -16,6 +16,7 @@ import { escapeControl } from '../util/escape.js';
 import { log } from '../util/log.js';
 import { currentMountPoints } from '../util/mountinfo.js';
 import { gatherChrootFacts } from './chrootFacts.js';
+import { watchFreeSpace } from './preflight.js';
 import type { OpenTransaction } from './prepare.js';
 import type { TransactionRequest } from './request.js';
 import { markSharedSubvolumes, sharedWritesSince } from './sharedWrites.js';
@@ -61,6 +62,7 @@ export async function runSteps(system: System, tx: OpenTransaction, request: Tra
 
     let rebootNeeded = false;
     const messages: string[] = [];
+    using space = watchFreeSpace(system.root);
     for (const step of request.shell ? [shellStep(request.shell, tx.number)] : request.steps) {
       signals.throwIfInterrupted();
       log.step(`snapshot ${tx.number}: ${step.label}`);
@@ -76,10 +78,10 @@ export async function runSteps(system: System, tx: OpenTransaction, request: Tra
       if (verdict.message) messages.push(verdict.message);
       if (!verdict.ok) {
         const outcome = request.keep ? `snapshot ${tx.number} kept, marked failed` : 'nothing was changed';
+        const userExitCode = request.propagateExitCode || request.shell ? exitCode : 1;
+        space.throwIfRanOut(`${step.label} failed (exit ${exitCode})`, outcome, userExitCode);
         if (verdict.error) throw verdict.error(outcome);
-        throw new CommandFailedError(`${step.label} failed (exit ${exitCode}); ${outcome}`, exitCode, {
-          exitCode: request.propagateExitCode || request.shell ? exitCode : 1,
-        });
+        throw new CommandFailedError(`${step.label} failed (exit ${exitCode}); ${outcome}`, exitCode, { exitCode: userExitCode });
       }
       rebootNeeded ||= verdict.rebootNeeded ?? false;
     }

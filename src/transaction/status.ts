@@ -6,11 +6,12 @@
 import { repairPointers } from '../boot/index.js';
 import { readBootStatus, type BootStatus } from '../boot/status.js';
 import type { Settings } from '../config/settings.js';
-import { rollbackPreviewFor } from '../manifest/listing.js';
+import { readListing, rollbackPreviewFor, type Listing } from '../manifest/listing.js';
 import type { RollbackPreview } from '../manifest/rollbackPreview.js';
 import { rebootRandom } from '../reboot/run.js';
 import { pendingFromState, readPendingReboot } from '../reboot/state.js';
 import { rebootStatus, type RebootStatus } from '../reboot/status.js';
+import { damagedSnapshots, type DamagedSnapshot, type ManifestHealth } from '../snapshots/damage.js';
 import { gatherOverview, type SnapshotRow } from '../snapshots/overview.js';
 import type { System } from '../snapshots/system.js';
 import { log } from '../util/log.js';
@@ -24,6 +25,8 @@ export interface SystemStatus {
   pending: number[];
   inProgress: number[];
   failed: number[];
+  /** Snapshots whose metadata or manifest is damaged, with what is wrong. */
+  damaged: DamagedSnapshot[];
   /** What going from the booted snapshot to the next boot changes (a step forward, usually). */
   nextBootPreview: RollbackPreview | undefined;
   boot: BootStatus;
@@ -44,6 +47,13 @@ export async function readSystemStatus(system: System, settings: Settings | unde
       log.detail(`no next-boot preview: ${String(error)}`);
     }
   }
+  let listing: Listing | undefined;
+  try {
+    listing = readListing(system.store);
+  } catch (error) {
+    log.detail(`no snapshot index: ${String(error)}`);
+  }
+  const damaged = damagedSnapshots(overview.snapshots, (n) => listing?.summary(n)?.data as ManifestHealth | undefined);
   const pendingReboot = pendingFromState(readPendingReboot(system.stateDir), { booted: overview.booted, nextBoot: overview.default });
   return {
     root: system.root,
@@ -54,6 +64,7 @@ export async function readSystemStatus(system: System, settings: Settings | unde
     pending: overview.snapshots.filter((s) => s.pending).map((s) => s.number),
     inProgress: overview.snapshots.filter((s) => s.inProgress).map((s) => s.number),
     failed: overview.snapshots.filter((s) => s.failed).map((s) => s.number),
+    damaged,
     nextBootPreview,
     boot: await readBootStatus(system),
     reboot: settings

@@ -1,4 +1,5 @@
 /** `abort [N]`: discard a snapshot that has not been booted, and boot the current one again. */
+import { jsonLine } from '../render/json.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { parseSnapshotNumber } from '../snapshotNumber.js';
@@ -12,7 +13,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
       const system = await c.system();
       const [{ abort }, { abortJson, renderAbort }] = await Promise.all([import('../../transaction/abort.js'), import('../render/operations.js')]);
       const result = await abort(system, number);
-      if (c.options.json) c.print(JSON.stringify(abortJson(result)));
+      if (c.options.json) c.print(jsonLine(abortJson(result)));
       else c.note(renderAbort(result));
     });
 }

@@ -1,4 +1,5 @@
 /** `cleanup [--dry-run] [--limit N]`: crash leftovers and snapshots beyond the number limit. */
+import { jsonLine } from '../render/json.js';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { escapeControl } from '../../util/escape.js';
@@ -16,7 +17,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
       if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`invalid --limit '${escapeControl(opts.limit ?? '')}' (a number of at least 1)`);
       const [{ cleanup }, { cleanupJson, renderCleanup }] = await Promise.all([import('../../transaction/cleanup.js'), import('../render/operations.js')]);
       const result = await cleanup(system, { keep, dryRun: Boolean(opts.dryRun) });
-      if (c.options.json) c.print(JSON.stringify(cleanupJson(result)));
+      if (c.options.json) c.print(jsonLine(cleanupJson(result)));
       else for (const line of renderCleanup(result)) c.note(line);
     });
 }

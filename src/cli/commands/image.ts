@@ -1,4 +1,5 @@
 /** image create|mount|umount: managed Btrfs systems in loop images. */
+import { jsonLine } from '../render/json.js';
 import type { Command } from 'commander';
 import { EnvironmentError } from '../../errors.js';
 import { escapeControl } from '../../util/escape.js';
@@ -33,7 +34,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
         ...(bootable ? { bootable } : {}),
         ...(toolPackage ? { toolPackage } : {}),
       });
-      if (c.options.json) c.print(JSON.stringify(created));
+      if (c.options.json) c.print(jsonLine(created));
       else c.note(`Created ${escapeControl(created.file)} (file system ${created.uuid}): snapshot 1 is the default.`);
     });
   image.command('mount').argument('<file>').argument('<dir>')

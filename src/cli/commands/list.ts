@@ -1,4 +1,5 @@
 /** `list`: every snapshot with its markers and the index's summary of what it changed. */
+import { jsonLine } from '../render/json.js';
 import type { Command } from 'commander';
 import type { Listing } from '../../manifest/listing.js';
 import { gatherOverview } from '../../snapshots/overview.js';
@@ -26,7 +27,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
         userdata: s.userdata,
       })),
     );
-    if (c.options.json) c.print(JSON.stringify(overview.snapshots.map((r) => snapshotRowJson(r, listing?.summary(r.number)?.data))));
+    if (c.options.json) c.print(jsonLine(overview.snapshots.map((r) => snapshotRowJson(r, listing?.summary(r.number)?.data))));
     else c.print(renderSnapshotList(overview.snapshots, (n) => listing?.summary(n)?.text));
   });
 }

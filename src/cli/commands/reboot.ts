@@ -3,6 +3,7 @@
  * windows and the method; a configured fleet lock wraps the restart (a slot first, never a
  * reboot without one).
  */
+import { jsonLine } from '../render/json.js';
 import type { Command } from 'commander';
 import { TuError } from '../../errors.js';
 import type { RebootDecision } from '../../reboot/decide.js';
@@ -49,7 +50,7 @@ async function rebootCommand(ctx: CliContext, ifNeeded: boolean): Promise<void> 
         : {}),
     });
     log.step(`reboot: ${decision.reason}`);
-    if (ctx.options.json) ctx.print(JSON.stringify(decisionJson(decision, settings.rebootTimeZone, formatInZone)));
+    if (ctx.options.json) ctx.print(jsonLine(decisionJson(decision, settings.rebootTimeZone, formatInZone)));
     else ctx.note(decision.reason);
   } finally {
     node?.lock.close();

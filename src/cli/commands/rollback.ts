@@ -1,4 +1,5 @@
 /** `rollback [N|last] [--dry-run] [--yes]`: make a snapshot the next boot, after saying what that changes. */
+import { jsonLine } from '../render/json.js';
 import type { Command } from 'commander';
 import { TuError, UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
@@ -28,7 +29,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
       // The preview is what the user decides on: it goes to stdout (not with --json).
       if (plan.preview && !c.options.json) c.print(renderRollbackPreview(plan.preview, makePalette(wantsColor(process.stdout))).trimEnd());
       if (opts.dryRun) {
-        if (c.options.json) c.print(JSON.stringify(rollbackJson(plan, true)));
+        if (c.options.json) c.print(jsonLine(rollbackJson(plan, true)));
         else c.note(renderRollbackDone(plan, true));
         return;
       }
@@ -37,7 +38,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
         if (!(await askYesNo(`Make snapshot ${plan.to} the next boot?`, false))) throw new TuError('rollback cancelled');
       }
       await rollback(system, plan);
-      if (c.options.json) c.print(JSON.stringify(rollbackJson(plan, false)));
+      if (c.options.json) c.print(jsonLine(rollbackJson(plan, false)));
       else c.note(renderRollbackDone(plan, false));
     });
 }

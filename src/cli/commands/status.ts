@@ -1,4 +1,5 @@
 /** `status`: booted, next boot and what it brings, boot loader, reboot plan. */
+import { jsonLine } from '../render/json.js';
 import type { Command } from 'commander';
 import { errorMessage } from '../../errors.js';
 import { log } from '../../util/log.js';
@@ -21,7 +22,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
       import('../render/palette.js'),
     ]);
     const status = await readSystemStatus(system, settings);
-    if (c.options.json) c.print(JSON.stringify(statusJson(status)));
+    if (c.options.json) c.print(jsonLine(statusJson(status)));
     else for (const line of renderStatus(status, makePalette(wantsColor(process.stdout)))) c.print(line);
   });
 }

@@ -63,5 +63,22 @@ export function rollbackPreviewJson(r: RollbackPreview) {
 
 /** One JSON document and a newline. */
 export function formatJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(value, null, 2))}\n`;
+}
+
+/** One JSON document on one line (list, status). */
+export function jsonLine(value: unknown): string {
+  return escapeJsonControls(JSON.stringify(value));
+}
+
+// eslint-disable-next-line no-control-regex
+const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * JSON.stringify escapes C0 controls but leaves DEL, the C1 controls (U+009B is a CSI to some
+ * terminals) and the line separators raw: escape them too, so no control character from a
+ * file name reaches a terminal even through --json. The parsed value is the same.
+ */
+export function escapeJsonControls(json: string): string {
+  return json.replace(UNESCAPED_BY_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

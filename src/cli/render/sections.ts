@@ -79,9 +79,29 @@ export function renderConfig(config: readonly ConfigChange[], p: Palette, indent
       lines.push(`${indent}${p.heading(displayPath(c))} ${p.dim(`(${c.change}; ${why})`)}`);
       continue;
     }
-    for (const raw of c.patch.replace(/\n$/, '').split('\n')) lines.push(indent + colourPatchLine(displayPatchLine(raw), p));
+    for (const line of patchLines(c, c.patch)) lines.push(indent + colourPatchLine(line, p));
   }
   return lines;
+}
+
+/**
+ * A patch's lines for the screen. Its header names the file, and a file name may hold a
+ * newline: the header is printed from the change's path (escaped) when it is the one the
+ * manifest wrote, so a name can never split or forge a line.
+ */
+function patchLines(c: ConfigChange, patch: string): string[] {
+  const raw = patch.replace(/\n$/, '').split('\n');
+  const firstHunk = raw.findIndex((line) => line.startsWith('@@'));
+  const headerEnd = firstHunk === -1 ? raw.length : firstHunk;
+  const header = raw.slice(0, headerEnd).join('\n');
+  const body = raw.slice(headerEnd).map(displayPatchLine);
+  for (const [oldSide, newSide] of [[`a${c.path}`, `b${c.path}`], ['/dev/null', `b${c.path}`], [`a${c.path}`, '/dev/null']] as const) {
+    if (header === `--- ${oldSide}\n+++ ${newSide}`) {
+      const show = (side: string) => (side === '/dev/null' ? side : `${side[0]}${displayPath(c)}`);
+      return [`--- ${show(oldSide)}`, `+++ ${show(newSide)}`, ...body];
+    }
+  }
+  return [...raw.slice(0, headerEnd).map(displayPatchLine), ...body];
 }
 
 function colourPatchLine(line: string, p: Palette): string {

@@ -1,6 +1,8 @@
 /** `list`: the snapshot table for people, and its --json rows (docs/json-output.md). */
 import type { SnapshotRow } from '../../snapshots/overview.js';
 import { escapeControl } from '../../util/escape.js';
+import { damageOf, type ManifestHealth } from '../../snapshots/damage.js';
+import { stateText } from './damage.js';
 import { renderTable } from '../table.js';
 
 function truncate(text: string, width: number): string {
@@ -20,7 +22,7 @@ export function renderSnapshotList(rows: readonly SnapshotRow[], summary: (n: nu
     `${r.number}${markers(r)}`,
     r.date ?? '',
     r.readOnly ? 'ro' : 'rw',
-    [r.pending ? 'pending' : '', r.inProgress ? 'in progress' : '', r.failed ? 'failed' : ''].filter(Boolean).join(','),
+    stateText(r),
     truncate(escapeControl(r.description), 48),
     summary(r.number) ?? '',
   ]);
@@ -40,6 +42,7 @@ export function snapshotRowJson(row: SnapshotRow, summary: unknown) {
     inProgress: row.inProgress,
     failed: row.failed,
     ours: row.ours,
+    damage: damageOf(row, summary as ManifestHealth | undefined),
     summary: summary ?? null,
   };
 }

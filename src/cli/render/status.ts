@@ -5,6 +5,7 @@ import type { SystemStatus } from '../../transaction/status.js';
 import { escapeControl } from '../../util/escape.js';
 import { rollbackPreviewJson } from './json.js';
 import type { Palette } from './palette.js';
+import { damageLines } from './damage.js';
 import { renderRollbackPreview } from './rollbackPreview.js';
 
 export function renderStatus(s: SystemStatus, p: Palette): string[] {
@@ -19,6 +20,7 @@ export function renderStatus(s: SystemStatus, p: Palette): string[] {
   ];
   if (s.failed.length) lines.push(`Failed (kept): ${s.failed.join(', ')}`);
   if (s.inProgress.length) lines.push(`In progress: ${s.inProgress.join(', ')}`);
+  lines.push(...damageLines(s.damaged));
   if (s.reboot) {
     const r = s.reboot;
     if (r.window) {
@@ -62,6 +64,7 @@ export function statusJson(s: SystemStatus) {
     rebootPending,
     inProgress: s.inProgress,
     failed: s.failed,
+    damaged: s.damaged,
     ...(s.rebootMethod ? { rebootMethod: s.rebootMethod } : {}),
     ...(r?.window ? { nextWindow: { start: r.window.start.toISOString(), end: r.window.end.toISOString(), open: r.inWindow } } : {}),
     ...(r?.pending && rebootPending ? { rebootLevel: r.pending.level } : {}),

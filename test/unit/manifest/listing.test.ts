@@ -29,7 +29,7 @@ describe('readListing', () => {
     ]);
     expect(lookup(1)?.text).toBe('+1 ~1 -1 packages · 41 files · 1 in /etc');
     expect(lookup(3)?.text).toBe('no manifest (see show)');
-    expect(lookup(4)?.text).toBe('manifest unreadable');
+    expect(lookup(4)?.text).toBe('damaged: manifest.json unreadable');
     expect(lookup(4)?.data.manifestError).toMatch(/not valid JSON/);
     expect(lookup(5)).toBeUndefined();
   });

@@ -6,7 +6,7 @@ import type { Overview, SnapshotRow } from '../../../src/snapshots/overview.js';
 function row(number: number, extra: Partial<SnapshotRow> = {}): SnapshotRow {
   return {
     number, date: null, description: '', type: 'single', readOnly: true, booted: false, default: false, pending: false,
-    inProgress: false, failed: false, ours: true, complete: true, everBooted: false, userdata: {}, ...extra,
+    inProgress: false, failed: false, ours: true, complete: true, everBooted: false, userdata: {}, damage: [], ...extra,
   };
 }
 

@@ -29,6 +29,21 @@ describe('snapper info.xml', () => {
     expect(parseInfo(text).description).toBe('run sh -c "a < b && c" second line');
   });
 
+  it('keeps a description one line of text: C0, DEL and C1 controls become spaces, written or read', () => {
+    const ours = parseInfo(readFileSync('fixtures/snapper/info-ours.xml', 'utf8'));
+    const text = serializeInfo({ ...ours, description: 'a\u001b[31mb\u009bc\u007fd' });
+    expect(text).toContain('<description>a [31mb c d</description>');
+    // A foreign info.xml may hold them raw.
+    const foreign = text.replace('a [31mb c d', 'x\u001b]0;t\u0007y\u009b2J');
+    expect(parseInfo(foreign).description).toBe('x ]0;t y 2J');
+  });
+
+  it('refuses an empty or truncated info.xml', () => {
+    const whole = readFileSync('fixtures/snapper/info-ours.xml', 'utf8');
+    expect(() => parseInfo('')).toThrow(/not a snapper info.xml/);
+    expect(() => parseInfo(whole.slice(0, 60))).toThrow(/not a snapper info.xml/);
+  });
+
   it('refuses userdata snapper could not store', () => {
     const base = parseInfo(snapperWritten);
     expect(() => serializeInfo({ ...base, userdata: { 'a,b': 'x' } })).toThrow(/invalid snapper userdata/);

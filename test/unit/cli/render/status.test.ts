@@ -6,7 +6,7 @@ import type { SystemStatus } from '../../../../src/transaction/status.js';
 
 const row = (number: number, description: string) => ({
   number, description, date: '2026-12-01 04:00:00', type: 'single', readOnly: true, booted: number === 1, default: number === 3,
-  pending: number === 3, inProgress: false, failed: false, ours: true, complete: true, everBooted: number === 1, userdata: {},
+  pending: number === 3, inProgress: false, failed: false, ours: true, complete: true, everBooted: number === 1, userdata: {}, damage: [],
 });
 
 const status: SystemStatus = {
@@ -18,6 +18,7 @@ const status: SystemStatus = {
   pending: [3],
   inProgress: [],
   failed: [2],
+  damaged: [],
   nextBootPreview: {
     from: 1, to: 3,
     packages: { removed: [], restored: [{ name: 'tu-hello', arch: 'amd64', from: null, to: '1.0-1', change: 'installed' }], downgraded: [], upgraded: [] },
