@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sendToNull } from '../src/btrfs/send.js';
-import { computeFileChanges } from '../src/manifest/fileChanges.js';
+import { computeFileChanges } from '../src/manifest/files/fileChanges.js';
 import { run } from '../src/util/exec.js';
 
 export interface FileChangesBenchOptions {

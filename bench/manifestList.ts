@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeInfo } from '../src/snapshots/infoXml.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
-import { listSummaries, ensureIndexFresh } from '../src/manifest/indexDb.js';
+import { listSummaries, ensureIndexFresh } from '../src/manifest/index/indexDb.js';
 import { serializeManifest, type ManifestLocator } from '../src/manifest/storeJson.js';
 import type { FileChange, Manifest, PackageChange } from '../src/manifest/types.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { sendToNull } from '../src/btrfs/send.js';
-import { computeFileChanges } from '../src/manifest/fileChanges.js';
+import { computeFileChanges } from '../src/manifest/files/fileChanges.js';
 import { writeManifest } from '../src/manifest/storeJson.js';
 import { serializeInfo } from '../src/snapshots/infoXml.js';
 import { MARKER_KEY } from '../src/snapshots/store.js';

@@ -1,11 +1,11 @@
 /** The boot side: pointers, menu, counting, health check, /etc merge, bootable images. */
 export { moveGrubPointer, setNextBoot, repairPointers, readGrubPointer } from './pointers.js';
-export { refreshBootMenu } from './menu.js';
+export { refreshBootMenu } from './grub/menu.js';
 export { chrootBootStubs, handleBootRequests, type ChrootStub } from './stubs.js';
-export { installBootloader, reinstallBootloader, BOOTABLE_INCLUDES, type BootableImageTarget } from './install.js';
-export { healthCheck, type HealthCheckOptions, type HealthCheckOutcome } from './healthCheck.js';
+export { installBootloader, reinstallBootloader, BOOTABLE_INCLUDES, type BootableImageTarget } from './esp/install.js';
+export { healthCheck, type HealthCheckOptions, type HealthCheckOutcome } from './health/healthCheck.js';
 export { readBootStatus, type BootStatus } from './status.js';
-export { mergeEtcAtBoot, pendingEtcEdits, readEtcMergeReport, type EtcMergeReport, type PendingEtcEdits } from './etcMerge.js';
+export { mergeEtcAtBoot, pendingEtcEdits, readEtcMergeReport, type EtcMergeReport, type PendingEtcEdits } from './etcMerge/etcMerge.js';
 export {
   isBadPackageSet,
   badPackageSets,
@@ -17,7 +17,7 @@ export {
   type HealthResult,
 } from './state.js';
 
-import { BOOTABLE_INCLUDES, installBootloader } from './install.js';
+import { BOOTABLE_INCLUDES, installBootloader } from './esp/install.js';
 
 /** The ESP's size for image create --bootable. */
 export const ESP_SIZE_BYTES = 100 * 1024 * 1024;

@@ -9,9 +9,9 @@ import { loadConfig } from '../config/load.js';
 import { resolveSettings } from '../config/settings.js';
 import { log } from '../util/log.js';
 import { defaultSnapshot, setDefaultSnapshot, type System } from '../snapshots/system.js';
-import { readGrubEnv, setGrubEnv } from './grubEnv.js';
+import { readGrubEnv, setGrubEnv } from './grub/grubEnv.js';
 import { POINTER_FILE } from './layout.js';
-import { armBootCounter } from './counter.js';
+import { armBootCounter } from './grub/counter.js';
 import { grubDir, hasGrubDir, readBootSettings } from './settings.js';
 import { withTopLevel } from './topLevel.js';
 

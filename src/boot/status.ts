@@ -1,7 +1,7 @@
 /** Everything `status` shows about booting, gathered in one read-only pass. */
 import { defaultSnapshot, type System } from '../snapshots/system.js';
-import { readBootCounter } from './counter.js';
-import { pendingEtcEdits, readEtcMergeReport, type EtcMergeReport, type PendingEtcEdits } from './etcMerge.js';
+import { readBootCounter } from './grub/counter.js';
+import { pendingEtcEdits, readEtcMergeReport, type EtcMergeReport, type PendingEtcEdits } from './etcMerge/etcMerge.js';
 import { readPointer } from './pointers.js';
 import { hasGrubDir, readBootSettings } from './settings.js';
 import { badPackageSets, lastKnownGood, readFailureReboot, readHealthResult, type FailureReboot, type HealthResult } from './state.js';

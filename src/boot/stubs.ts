@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { log } from '../util/log.js';
 import type { System } from '../snapshots/system.js';
 import { findKernel } from './kernel.js';
-import { refreshBootMenu } from './menu.js';
+import { refreshBootMenu } from './grub/menu.js';
 
 export interface ChrootStub {
   pathInChroot: string;

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseInfo } from '../snapshots/infoXml.js';
 import { IN_PROGRESS_KEY } from '../snapshots/store.js';
-import { compareEtc, comparePackages, compareTrees, bytesOfPatches, layoutOf, type SnapshotTrees } from './compare.js';
-import { DEFAULT_CONFIG_CAPS, type ConfigCaps } from './configPolicy.js';
+import { compareEtc, comparePackages, compareTrees, bytesOfPatches, layoutOf, type SnapshotTrees } from './diff/compare.js';
+import { DEFAULT_CONFIG_CAPS, type ConfigCaps } from './config/configPolicy.js';
 import { MANIFEST_SCHEMA_VERSION } from './validate.js';
 import type { ConfigChange, FileChange, Manifest, Provenance } from './types.js';
 import { isSubvolumeRoot } from '../btrfs/subvolume.js';

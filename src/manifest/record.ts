@@ -5,8 +5,8 @@
 import { statSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
 import { log } from '../util/log.js';
-import { ensureIndexFresh, indexManifest } from './indexDb.js';
-import { fileSignature } from './indexFreshness.js';
+import { ensureIndexFresh, indexManifest } from './index/indexDb.js';
+import { fileSignature } from './index/indexFreshness.js';
 import { writeManifest, type ManifestLocator } from './storeJson.js';
 import type { Manifest } from './types.js';
 

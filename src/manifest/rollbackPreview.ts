@@ -2,7 +2,7 @@
  * What going back from the current snapshot to N would undo and bring back, decided from the
  * comparison current → N (diffSnapshots(store, current, N)). Pure.
  */
-import type { SnapshotDiff } from './snapshotDiff.js';
+import type { SnapshotDiff } from './diff/snapshotDiff.js';
 import { isUnderEtc } from './summary.js';
 import type { ConfigChange, PackageChange } from './types.js';
 

@@ -16,8 +16,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootableImageHooks, installBootloader, readEtcMergeReport, refreshBootMenu, setNextBoot, type BootableImageTarget } from '../../src/boot/index.js';
-import { readGrubEnv } from '../../src/boot/grubEnv.js';
-import { readBootCounter } from '../../src/boot/counter.js';
+import { readGrubEnv } from '../../src/boot/grub/grubEnv.js';
+import { readBootCounter } from '../../src/boot/grub/counter.js';
 import { readBootSettings } from '../../src/boot/settings.js';
 import { badPackageSets, knownGoodList, readHealthResult } from '../../src/boot/state.js';
 import { createImage } from '../../src/image/create.js';

@@ -11,7 +11,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
       const c = ctx();
       const number = target === undefined ? undefined : parseSnapshotNumber(target);
       const system = await c.system();
-      const [{ abort }, { abortJson, renderAbort }] = await Promise.all([import('../../transaction/abort.js'), import('../render/operations.js')]);
+      const [{ abort }, { abortJson, renderAbort }] = await Promise.all([import('../../operations/abort.js'), import('../render/operations.js')]);
       const result = await abort(system, number);
       if (c.options.json) c.print(jsonLine(abortJson(result)));
       else c.note(renderAbort(result));

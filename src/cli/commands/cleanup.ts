@@ -15,7 +15,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
       const system = await c.system();
       const keep = opts.limit === undefined ? systemSettings(system.root, c.options.config).settings.keepSnapshots : Number(opts.limit);
       if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`invalid --limit '${escapeControl(opts.limit ?? '')}' (a number of at least 1)`);
-      const [{ cleanup }, { cleanupJson, renderCleanup }] = await Promise.all([import('../../transaction/cleanup.js'), import('../render/operations.js')]);
+      const [{ cleanup }, { cleanupJson, renderCleanup }] = await Promise.all([import('../../operations/cleanup.js'), import('../render/operations.js')]);
       const result = await cleanup(system, { keep, dryRun: Boolean(opts.dryRun) });
       if (c.options.json) c.print(jsonLine(cleanupJson(result)));
       else for (const line of renderCleanup(result)) c.note(line);

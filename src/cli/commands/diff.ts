@@ -27,7 +27,7 @@ export async function diffCommand(ctx: CliContext, aText: string, bText: string,
     }
   }
   const [{ diffSnapshots }, { diffJson, formatJson }, { renderSnapshotDiff }, { makePalette, wantsColor }] = await Promise.all([
-    import('../../manifest/snapshotDiff.js'),
+    import('../../manifest/diff/snapshotDiff.js'),
     import('../render/json.js'),
     import('../render/manifestText.js'),
     import('../render/palette.js'),

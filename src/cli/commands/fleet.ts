@@ -10,7 +10,7 @@ import { parseDurationMs } from '../../config/duration.js';
 import { TuError, UsageError } from '../../errors.js';
 import { escapeControl } from '../../util/escape.js';
 import { run } from '../../util/exec.js';
-import type { EtcdFleetLock, GroupStatus } from '../../reboot/fleet/etcdLock.js';
+import type { EtcdFleetLock, GroupStatus } from '../../reboot/fleet/etcd/etcdLock.js';
 import { readMachineId } from '../../reboot/fleet/identity.js';
 import { openFleetNode } from '../../reboot/fleet/node.js';
 import { openEtcdLock } from '../../reboot/fleet/openLock.js';

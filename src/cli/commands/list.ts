@@ -1,7 +1,7 @@
 /** `list`: every snapshot with its markers and the index's summary of what it changed. */
 import { jsonLine } from '../render/json.js';
 import type { Command } from 'commander';
-import type { Listing } from '../../manifest/listing.js';
+import type { Listing } from '../../manifest/index/listing.js';
 import { gatherOverview } from '../../snapshots/overview.js';
 import { log } from '../../util/log.js';
 import type { CliContext } from '../context.js';
@@ -11,7 +11,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
   return program.command('list').description('list the snapshots').action(async () => {
     const c = ctx();
     const system = await c.system();
-    const { readListing } = await import('../../manifest/listing.js');
+    const { readListing } = await import('../../manifest/index/listing.js');
     let listing: Listing | undefined;
     try {
       listing = readListing(system.store);

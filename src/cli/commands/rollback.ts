@@ -16,7 +16,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
       const wanted = target === undefined ? 'booted' : target === 'last' ? 'last' : parseSnapshotNumber(target);
       const system = await c.system();
       const [{ planRollback, rollback }, { renderRollbackPreview }, { renderRollbackDone, rollbackJson }, { makePalette, wantsColor }] = await Promise.all([
-        import('../../transaction/rollback.js'),
+        import('../../operations/rollback.js'),
         import('../render/rollbackPreview.js'),
         import('../render/operations.js'),
         import('../render/palette.js'),

@@ -17,7 +17,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
       log.warn(`configuration: ${errorMessage(error)}`);
     }
     const [{ readSystemStatus }, { renderStatus, statusJson }, { makePalette, wantsColor }] = await Promise.all([
-      import('../../transaction/status.js'),
+      import('../../operations/status.js'),
       import('../render/status.js'),
       import('../render/palette.js'),
     ]);

@@ -5,7 +5,7 @@
  */
 import { countManifest, summarizeManifest } from '../../manifest/summary.js';
 import type { RollbackPreview } from '../../manifest/rollbackPreview.js';
-import type { SnapshotDiff } from '../../manifest/snapshotDiff.js';
+import type { SnapshotDiff } from '../../manifest/diff/snapshotDiff.js';
 import type { ConfigChange, Manifest, PackageChange } from '../../manifest/types.js';
 
 export const JSON_OUTPUT_VERSION = 1;

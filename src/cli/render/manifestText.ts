@@ -1,7 +1,7 @@
 /** `show N` and `diff A B` as text for people. */
 import { escapeControl } from '../../util/escape.js';
 import { summarizeManifest } from '../../manifest/summary.js';
-import type { SnapshotDiff } from '../../manifest/snapshotDiff.js';
+import type { SnapshotDiff } from '../../manifest/diff/snapshotDiff.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { Palette } from './palette.js';
 import { renderConfig, renderFiles, renderPackages, section } from './sections.js';

@@ -1,7 +1,7 @@
 /** rollback, abort and cleanup results for people, and their --json (docs/json-output.md). */
-import type { AbortResult } from '../../transaction/abort.js';
-import type { CleanupResult } from '../../transaction/cleanup.js';
-import type { RollbackPlan } from '../../transaction/rollback.js';
+import type { AbortResult } from '../../operations/abort.js';
+import type { CleanupResult } from '../../operations/cleanup.js';
+import type { RollbackPlan } from '../../operations/rollback.js';
 import { rollbackPreviewJson } from './json.js';
 
 export function rollbackJson(plan: RollbackPlan, dryRun: boolean) {

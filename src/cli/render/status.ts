@@ -1,7 +1,7 @@
-/** `status` for people, and its --json (docs/json-output.md), from src/transaction/status.ts's data. */
+/** `status` for people, and its --json (docs/json-output.md), from src/operations/status.ts's data. */
 import { formatInZone } from '../../reboot/timezone.js';
 import type { SnapshotRow } from '../../snapshots/overview.js';
-import type { SystemStatus } from '../../transaction/status.js';
+import type { SystemStatus } from '../../operations/status.js';
 import { escapeControl } from '../../util/escape.js';
 import { rollbackPreviewJson } from './json.js';
 import type { Palette } from './palette.js';

@@ -5,6 +5,6 @@ export { takeSlotAndReboot, afterBoot, type FleetNode, type WaitOptions, type Ta
 export { HEALTH_FILE, healthPath, readHealth, parseHealth, decideSteadyState, type HealthRecord } from './health.js';
 export { LockUnreachableError, type RebootLock } from './rebootLock.js';
 export { openRebootLock, openEtcdLock } from './openLock.js';
-export { EtcdFleetLock, type GroupStatus } from './etcdLock.js';
+export { EtcdFleetLock, type GroupStatus } from './etcd/etcdLock.js';
 export { FleetLockClient } from './fleetLockHttp.js';
 export { nodeIdFromMachineId, readMachineId, instanceToken } from './identity.js';

@@ -1,7 +1,7 @@
 /** The configured fleet lock, or undefined with REBOOT_LOCK=none. */
 import { TuError } from '../../errors.js';
-import { connectEtcd } from './etcdClient.js';
-import { EtcdFleetLock } from './etcdLock.js';
+import { connectEtcd } from './etcd/etcdClient.js';
+import { EtcdFleetLock } from './etcd/etcdLock.js';
 import { FleetLockClient } from './fleetLockHttp.js';
 import type { RebootLock } from './rebootLock.js';
 import type { FleetSettings } from './settings.js';

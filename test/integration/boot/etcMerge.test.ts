@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeEtcAtBoot, pendingEtcEdits, readEtcMergeReport } from '../../../src/boot/etcMerge.js';
+import { mergeEtcAtBoot, pendingEtcEdits, readEtcMergeReport } from '../../../src/boot/etcMerge/etcMerge.js';
 import { readBootStatus } from '../../../src/boot/status.js';
 import { setDefaultSnapshot } from '../../../src/snapshots/system.js';
 import { recordBooted } from '../../../src/snapshots/bootHistory.js';

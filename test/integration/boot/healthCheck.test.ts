@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthCheck, isBadPackageSet, setNextBoot } from '../../../src/boot/index.js';
-import { readGrubEnv, setGrubEnv } from '../../../src/boot/grubEnv.js';
+import { readGrubEnv, setGrubEnv } from '../../../src/boot/grub/grubEnv.js';
 import { ESP_DIR, ESP_ENV_FILE, GRUB_DIR } from '../../../src/boot/layout.js';
 import { writeBootSettings } from '../../../src/boot/settings.js';
 import { badPackageSets, knownGoodList, markKnownGood, readFailureReboot, readHealthResult } from '../../../src/boot/state.js';

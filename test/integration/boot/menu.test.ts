@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshBootMenu, repairPointers, setNextBoot } from '../../../src/boot/index.js';
-import { readGrubEnv, setGrubEnv } from '../../../src/boot/grubEnv.js';
+import { readGrubEnv, setGrubEnv } from '../../../src/boot/grub/grubEnv.js';
 import { ESP_DIR, ESP_ENV_FILE, GRUB_DIR } from '../../../src/boot/layout.js';
 import { writeBootSettings } from '../../../src/boot/settings.js';
 import { markKnownGood } from '../../../src/boot/state.js';
@@ -59,7 +59,7 @@ describe.skipIf(skip)('boot menu and pointers on a real Btrfs image', () => {
   });
 
   it('rejects a menu GRUB could not parse and keeps the old one', async () => {
-    const { installMenu } = await import('../../../src/boot/menu.js');
+    const { installMenu } = await import('../../../src/boot/grub/menu.js');
     const dir = join(t.dir, 'menu-check');
     mkdirSync(dir);
     writeFileSync(join(dir, 'grub.cfg'), 'echo old\n');

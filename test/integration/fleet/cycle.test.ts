@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireMachine } from '../../support/requirements.js';
 import { makeTestDir } from '../../support/tmp.js';
-import { groupKeys } from '../../../src/reboot/fleet/keys.js';
+import { groupKeys } from '../../../src/reboot/fleet/etcd/keys.js';
 import { startEtcd, type EtcdServer } from './support/etcdServer.js';
 import { buildFleetCli } from './support/fleetCli.js';
 import { semaphoreHistory, watchSemaphore } from './support/history.js';

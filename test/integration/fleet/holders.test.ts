@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireMachine } from '../../support/requirements.js';
 import { makeTestDir } from '../../support/tmp.js';
-import { groupKeys } from '../../../src/reboot/fleet/keys.js';
+import { groupKeys } from '../../../src/reboot/fleet/etcd/keys.js';
 import { freePort, startEtcd, type EtcdServer } from './support/etcdServer.js';
 import { buildFleetCli } from './support/fleetCli.js';
 import { makeNode, readReboots, recorderCommand, type TestNode } from './support/nodes.js';

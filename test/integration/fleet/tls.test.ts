@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireMachine } from '../../support/requirements.js';
 import { makeTestDir } from '../../support/tmp.js';
-import { groupKeys } from '../../../src/reboot/fleet/keys.js';
+import { groupKeys } from '../../../src/reboot/fleet/etcd/keys.js';
 import { makeTlsFiles, startEtcd, type EtcdServer, type TlsFiles } from './support/etcdServer.js';
 import { buildFleetCli } from './support/fleetCli.js';
 import { makeNode } from './support/nodes.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeFileChanges } from '../../../src/manifest/fileChanges.js';
+import { computeFileChanges } from '../../../src/manifest/files/fileChanges.js';
 import { hasChanges } from '../../../src/btrfs/send.js';
 import type { FileChange } from '../../../src/manifest/types.js';
-import { fileChangePathBytes } from '../../../src/manifest/filePaths.js';
+import { fileChangePathBytes } from '../../../src/manifest/files/filePaths.js';
 import { requireMachine } from '../../support/requirements.js';
 import { createLoopBtrfs, type LoopBtrfs } from '../../support/loopBtrfs.js';
 import { buildScenarioBase, mutateRandomly, mutateScenario, INVALID_NAME } from './fileChangeScenarios.js';

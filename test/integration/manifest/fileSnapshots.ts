@@ -1,7 +1,7 @@
 /** Read-only snapshot pairs on a loop Btrfs for file-change tests, and a truth comparison. */
 import { join } from 'node:path';
 import { createSubvolume, snapshotSubvolume } from '../../../src/btrfs/btrfs.js';
-import { fileChangePathBytes } from '../../../src/manifest/filePaths.js';
+import { fileChangePathBytes } from '../../../src/manifest/files/filePaths.js';
 import type { FileChange } from '../../../src/manifest/types.js';
 import { compareTrees, type TruthChange } from '../../support/treeCompare.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PLAIN } from '../../../../src/cli/render/palette.js';
 import { renderRollbackPreview } from '../../../../src/cli/render/rollbackPreview.js';
 import { previewRollback } from '../../../../src/manifest/rollbackPreview.js';
-import type { SnapshotDiff } from '../../../../src/manifest/snapshotDiff.js';
+import type { SnapshotDiff } from '../../../../src/manifest/diff/snapshotDiff.js';
 
 const forward: SnapshotDiff = {
   from: 1,

@@ -6,7 +6,7 @@ import { PLAIN, makePalette, wantsColor } from '../../../../src/cli/render/palet
 import { renderRollbackPreview } from '../../../../src/cli/render/rollbackPreview.js';
 import { renderTable } from '../../../../src/cli/render/table.js';
 import { previewRollback } from '../../../../src/manifest/rollbackPreview.js';
-import type { SnapshotDiff } from '../../../../src/manifest/snapshotDiff.js';
+import type { SnapshotDiff } from '../../../../src/manifest/diff/snapshotDiff.js';
 import { validateManifest } from '../../../../src/manifest/validate.js';
 
 const load = (name: string) => JSON.parse(readFileSync(`fixtures/manifest/${name}`, 'utf8')) as unknown;

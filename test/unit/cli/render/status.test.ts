@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PLAIN } from '../../../../src/cli/render/palette.js';
 import { renderStatus, statusJson } from '../../../../src/cli/render/status.js';
-import type { SystemStatus } from '../../../../src/transaction/status.js';
+import type { SystemStatus } from '../../../../src/operations/status.js';
 
 const row = (number: number, description: string) => ({
   number, description, date: '2026-12-01 04:00:00', type: 'single', readOnly: true, booted: number === 1, default: number === 3,

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { groupKeys, queryEscape } from '../../../../src/reboot/fleet/keys.js';
-import { makeSemaphore, parseSemaphore, serializeSemaphore } from '../../../../src/reboot/fleet/semaphore.js';
+import { groupKeys, queryEscape } from '../../../../src/reboot/fleet/etcd/keys.js';
+import { makeSemaphore, parseSemaphore, serializeSemaphore } from '../../../../src/reboot/fleet/etcd/semaphore.js';
 import { TuError } from '../../../../src/errors.js';
 
 const recorded = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../../fixtures/fleet/airlock-format.json'), 'utf8')) as {
