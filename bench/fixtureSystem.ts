@@ -3,7 +3,7 @@
  * 100,000 files (with a nested /etc), snapshots 2 and 3 a small and a large change set, all
  * laid out as a managed system (root mounted from 1/snapshot, /.snapshots beside it) so the
  * real CLI, snapper and rsync can all run on it. Snapshots 2 and 3 get their manifests the
- * way a transaction records them (DESIGN.md, transaction steps 7 and 9).
+ * way a transaction records them (docs/architecture.md, steps 4 and 5).
  */
 import { mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync, unlinkSync, chmodSync, renameSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `image create`: a sparse image holding a managed system laid out as DESIGN.md says —
+ * `image create`: a sparse image holding a managed system laid out as docs/architecture.md says —
  * snapshot 1 is a minimal Debian with /etc as a nested subvolume, package state in
  * /usr/lib/sysimage, separate subvolumes that never roll back, snapper's info.xml, read-only,
  * the default subvolume — and the tool's own package installed in it (src/image/toolPackage.ts).

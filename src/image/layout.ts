@@ -1,5 +1,5 @@
 /**
- * What a managed system looks like (DESIGN.md "On-disk layout"): which directories are
+ * What a managed system looks like (docs/architecture.md "On-disk layout"): which directories are
  * separate subvolumes that never roll back, and where package state moves so that it rolls
  * back with /usr.
  */

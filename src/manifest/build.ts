@@ -1,5 +1,5 @@
 /**
- * Assembly of a snapshot's manifest against its base (DESIGN.md, transaction step 7), and of
+ * Assembly of a snapshot's manifest against its base (docs/architecture.md, step 5), and of
  * manifests computed after the fact for snapshots someone else made.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * The installed-package set of a snapshot, read straight from its directory (no chroot).
- * Package state lives under <snapshot>/usr/lib/sysimage/… (DESIGN.md "What rolls back");
+ * Package state lives under <snapshot>/usr/lib/sysimage/… (docs/architecture.md "On-disk layout");
  * the classic /var/lib places count only where they are real directories — in our
  * snapshots var/ is an empty mount point, and /var/lib/dpkg a symlink into /usr.
  */

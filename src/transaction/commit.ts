@@ -1,6 +1,6 @@
 /**
- * Step 6 (DESIGN.md 10): the commit point. N becomes the next boot by two pointers, GRUB's
- * first, then the Btrfs default (DESIGN.md "Boot"); the moment the first of them names N the
+ * Step 6 (docs/architecture.md): the commit point. N becomes the next boot by two pointers, GRUB's
+ * first, then the Btrfs default (docs/architecture.md "The next boot"); the moment the first of them names N the
  * transaction is committed (`tx.committed`), and from there on nothing abandons N. On a system
  * without our GRUB directory the Btrfs default is the only pointer, and the commit point.
  */

@@ -1,5 +1,5 @@
 /**
- * Step 5 (DESIGN.md 9): every snapshot gets its manifest — manifest.json, the source of truth,
+ * Step 5 (docs/architecture.md): every snapshot gets its manifest — manifest.json, the source of truth,
  * then its row in the index (a failing index is rebuilt by the next reader).
  */
 import { buildManifest } from '../manifest/build.js';

@@ -1,5 +1,5 @@
 /**
- * Step 1 (DESIGN.md "A transaction, step by step", 1–3): refuse what cannot work, take the
+ * Step 1 (docs/architecture.md "A transaction, step by step", 1–3): refuse what cannot work, take the
  * lock, recover what an interrupted run left (./recovery.ts), choose the base and reserve number N. What prepare
  * returns is the open transaction: disposing of it releases the lock.
  */

@@ -1,5 +1,5 @@
 /**
- * Step 3 (DESIGN.md 4–6): run the request's steps in a chroot of N, in namespaces that die
+ * Step 3 (docs/architecture.md): run the request's steps in a chroot of N, in namespaces that die
  * with the tool. Our files go in for the time of the run (policy-rc.d, resolv.conf, the boot
  * loader stubs that only record requests) and come out again; nothing may stay mounted.
  */
@@ -94,7 +94,7 @@ export async function runSteps(system: System, tx: OpenTransaction, request: Tra
   }
 }
 
-/** update-grub, grub-install and the kernel hooks only record a request inside (DESIGN.md "Boot"). */
+/** update-grub, grub-install and the kernel hooks only record a request inside (docs/architecture.md "The next boot"). */
 function bootStubBinds(supplements: Supplements, stubDir: string): ChrootFacts['binds'] {
   return chrootBootStubs(REQUEST_DIR_INSIDE).map((stub, i) => {
     const source = join(stubDir, `stub-${i}`);

@@ -1,5 +1,5 @@
 /**
- * Step 4 (DESIGN.md 7–8): N becomes read-only with a read-only copy of its /etc, the chroot's
+ * Step 4 (docs/architecture.md): N becomes read-only with a read-only copy of its /etc, the chroot's
  * boot loader requests are acted on, and N is judged: no change with --drop-if-no-change, or a
  * package set that failed its health check before, ends the transaction here.
  */

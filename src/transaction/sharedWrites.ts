@@ -1,6 +1,6 @@
 /**
  * Package scripts that write under /var, /opt, … write to the live shared subvolumes: those
- * writes do not roll back (DESIGN.md, a known limit). We list them after the transaction,
+ * writes do not roll back (a known limit of the design, as in MicroOS). We list them after the transaction,
  * from btrfs generations taken before and after (cost grows with the writes, not the data).
  * Writes by other programs of the running system in the same time show up too.
  */

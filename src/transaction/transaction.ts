@@ -1,5 +1,5 @@
 /**
- * A transaction, top to bottom (DESIGN.md "A transaction, step by step"): each step is a
+ * A transaction, top to bottom (docs/architecture.md "A transaction, step by step"): each step is a
  * function in its own file, and `faultPoint` names the moment after each (./faultPoint.ts).
  *
  *   prepare → clone → run → seal → manifest → commit → after-commit

@@ -10,7 +10,7 @@ import { run, type RunResult } from '../../src/util/exec.js';
 
 export const APT_ROOT_CACHE_DIR = '/var/cache/transactional-update/test-harness';
 
-/** The PATH and locale a maintainer script sees in a transaction (DESIGN.md step 4). */
+/** The PATH and locale a maintainer script sees in a transaction (docs/architecture.md, step 3). */
 export const CHROOT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export function aptRootTarball(suite: string): string {
@@ -66,7 +66,7 @@ export async function chrootRun(root: string, args: readonly string[], options: 
   );
 }
 
-/** apt-get the way a non-interactive transaction runs it (DESIGN.md step 5). */
+/** apt-get the way a non-interactive transaction runs it (docs/architecture.md, step 3). */
 export function aptGetArgs(...args: string[]): string[] {
   return ['apt-get', '-y', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...args];
 }

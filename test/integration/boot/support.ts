@@ -1,5 +1,5 @@
 /**
- * A small managed system on a real Btrfs loop image for the boot tests: the DESIGN.md layout
+ * A small managed system on a real Btrfs loop image for the boot tests: the layout of docs/architecture.md
  * (@, @/.snapshots, N/snapshot with a nested writable etc, N/etc, N/etc.start, shared
  * subvolumes), snapshots made from a tiny hand-built root (no mmdebstrap needed), the booted
  * snapshot mounted as the system root with /.snapshots and /var mounted as its fstab would,
