@@ -110,8 +110,8 @@ function handleError(thrown: unknown, verbose: boolean): number {
   if (error instanceof TuError) {
     const hint = hintFor(error);
     process.stderr.write(`transactional-update: ${error.message}${hint ? ` (${hint})` : ''}\n`);
-    if (verbose && error.detail) process.stderr.write(`${error.detail}\n`);
-    log.detail(`error: ${error.message}${error.detail ? `\n${error.detail}` : ''}`);
+    // The rule that broke (the error's class) goes with the detail: --verbose shows it, the log keeps it.
+    log.detail(`error (${error.name}): ${error.message}${error.detail ? `\n${error.detail}` : ''}`);
     return error.exitCode;
   }
   process.stderr.write(`transactional-update: internal error: ${error instanceof Error ? error.message : String(error)}\n`);

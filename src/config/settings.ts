@@ -180,7 +180,7 @@ export function resolveSettings(config: ConfigValues, system: { localTimeZone?: 
   }
 
   if (problems.length > 0) {
-    throw new TuError(problems.join('; '), { hint: 'fix the configuration (see transactional-update.conf(5))' });
+    throw new TuError(problems.join('; '), { hint: 'fix the configuration; see transactional-update.conf(5)' });
   }
   return settings;
 }

@@ -52,7 +52,7 @@ export async function choosePackage(suite: string, given: string | undefined): P
   if (!suiteCarriesPackage(suite)) {
     if (given) {
       throw new UsageError(`a ${suite} system cannot carry the ${PACKAGE_NAME} package: its nodejs is older than 20`, {
-        hint: 'leave out --package (the system is then managed from a host with --root), or use --suite trixie',
+        hint: 'leave out --package, and manage the system from a host with --root; or use --suite trixie',
       });
     }
     return undefined;

@@ -110,7 +110,7 @@ async function loadKexec(ctx: PerformContext): Promise<void> {
   }
   const boot = join(ctx.root, '.snapshots', String(ctx.snapshot), 'snapshot', 'boot');
   const image = chooseKernel(readdirSync(boot));
-  if (!image) throw new TuError(`no kernel found in ${escapeControl(boot)}`, { hint: 'reboot instead (REBOOT_METHOD=systemd)' });
+  if (!image) throw new TuError(`no kernel found in ${escapeControl(boot)}`, { hint: 'reboot instead, with REBOOT_METHOD=systemd' });
   const cmdline = kexecCommandLine(readFileSync('/proc/cmdline', 'utf8'), ctx.snapshotsFsPath, ctx.snapshot);
   const args = ['--load', join(boot, image.kernel), `--command-line=${cmdline}`];
   if (image.initrd) args.push(`--initrd=${join(boot, image.initrd)}`);

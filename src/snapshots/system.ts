@@ -2,6 +2,7 @@
  * A managed system: the root directory (/ or --root), its snapshot store, which snapshot is
  * booted (mounted at the root) and which boots next (the btrfs default subvolume).
  */
+import { escapeControl } from '../util/escape.js';
 import { existsSync, statSync } from 'node:fs';
 import { currentMounts, type MountEntry } from '../util/mountinfo.js';
 import { join, resolve } from 'node:path';
@@ -42,7 +43,7 @@ export async function openSystem(rootArg: string): Promise<System> {
     throw new EnvironmentError(`${root} is not a directory`);
   }
   const rootMount = await findMount(root);
-  if (!rootMount) throw new EnvironmentError(`${root} is not a mount point`, { hint: 'mount the system first (image mount)' });
+  if (!rootMount) throw new EnvironmentError(`${escapeControl(root)} is not a mount point`, { hint: "mount the system first with 'transactional-update image mount'" });
   if (rootMount.fstype === 'overlay') {
     throw new EnvironmentError(`the root ${root} is an overlay file system; snapshots need Btrfs`);
   }

@@ -43,7 +43,7 @@ export function instanceToken(stateDir: string): string {
     mkdirSync(stateDir, { recursive: true });
     writeFileAtomic(path, `${token}\n`, 0o600);
   } catch (error) {
-    throw new TuError(`cannot write ${path}: ${(error as Error).message}`, { hint: 'check the state directory (--state-dir)' });
+    throw new TuError(`cannot write ${path}: ${(error as Error).message}`, { hint: 'check the state directory, --state-dir' });
   }
   return token;
 }
