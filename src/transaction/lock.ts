@@ -13,6 +13,7 @@ import * as btrfs from '../btrfs/btrfs.js';
 import { SnapshotBusy } from '../errors.js';
 import { asNotEnoughSpace, isDiskFull } from '../util/diskFull.js';
 import { log } from '../util/log.js';
+import { processAlive } from '../util/processAlive.js';
 
 export interface TransactionLock {
   readonly path: string;
@@ -87,14 +88,5 @@ export function readHolder(pidFile: string): number | undefined {
     return undefined;
   }
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  return isAlive(pid) ? pid : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return processAlive(pid) ? pid : undefined;
 }

@@ -13,6 +13,7 @@ import { escapeControl } from '../util/escape.js';
 import { run } from '../util/exec.js';
 import { currentMountPoints } from '../util/mountinfo.js';
 import { log } from '../util/log.js';
+import { processAlive } from '../util/processAlive.js';
 
 const RUN = '/run';
 const TOP_LEVEL_DIR = '/run/transactional-update';
@@ -27,21 +28,12 @@ export function ownerOf(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function deadOwners(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => {
       const pid = ownerOf(name);
-      return pid !== undefined && pid !== process.pid && !alive(pid);
+      return pid !== undefined && pid !== process.pid && !processAlive(pid);
     })
     .map((name) => join(dir, name));
 }

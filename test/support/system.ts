@@ -125,6 +125,20 @@ export interface TestSystem {
   publish(pkg: PackageRef): Promise<void>;
 }
 
+/** The mounted image at `root` as a TestSystem, its apt pointed at a local repository offering `packages`. */
+export async function testSystemAt(root: string, image: string, packages: readonly PackageRef[]): Promise<TestSystem> {
+  const repoDir = await pointAptAtLocalRepo(root, packages);
+  return {
+    root,
+    image,
+    repoDir,
+    tu: (args, opts = {}) => tu(args, { ...opts, root }),
+    publish: async (pkg) => {
+      await publish(repoDir, pkg);
+    },
+  };
+}
+
 export interface WithTestSystemOptions extends Omit<TestImageOptions, 'file'> {
   /** What the local repository offers at the start; default DEFAULT_PACKAGES. */
   packages?: readonly PackageRef[];
@@ -145,16 +159,7 @@ export async function withTestSystem<T>(
   await mountImage(image, root);
   let outcome: { ok: true; value: T } | { ok: false; error: unknown };
   try {
-    const repoDir = await pointAptAtLocalRepo(root, options.packages ?? DEFAULT_PACKAGES);
-    const sys: TestSystem = {
-      root,
-      image,
-      repoDir,
-      tu: (args, opts = {}) => tu(args, { ...opts, root }),
-      publish: async (pkg) => {
-        await publish(repoDir, pkg);
-      },
-    };
+    const sys = await testSystemAt(root, image, options.packages ?? DEFAULT_PACKAGES);
     outcome = { ok: true, value: await fn(sys) };
   } catch (error) {
     outcome = { ok: false, error };

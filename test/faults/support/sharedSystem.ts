@@ -7,8 +7,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { DEFAULT_PACKAGES, pointAptAtLocalRepo, publish, type PackageRef } from '../../support/repo.js';
-import { createTestImage, mountImage, tu, umountImage, type TestSystem } from '../../support/system.js';
+import { DEFAULT_PACKAGES, type PackageRef } from '../../support/repo.js';
+import { createTestImage, mountImage, testSystemAt, umountImage, type TestSystem } from '../../support/system.js';
 import { mountsInside } from '../../support/systemState.js';
 import { makeTestDir } from '../../support/tmp.js';
 
@@ -31,16 +31,7 @@ export function shareTestSystem(options: SharedSystemOptions = {}): () => TestSy
     const root = join(dir, 'root');
     await mountImage(image, root);
     mounted = true;
-    const repoDir = await pointAptAtLocalRepo(root, options.packages ?? DEFAULT_PACKAGES);
-    sys = {
-      root,
-      image,
-      repoDir,
-      tu: (args, opts = {}) => tu(args, { ...opts, root }),
-      publish: async (pkg) => {
-        await publish(repoDir, pkg);
-      },
-    };
+    sys = await testSystemAt(root, image, options.packages ?? DEFAULT_PACKAGES);
   });
   afterAll(async () => {
     if (!dir) return;
