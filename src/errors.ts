@@ -243,3 +243,12 @@ export class NotEnoughSpace extends TuError {
     super(message, options);
   }
 }
+
+/** A program the tool runs is not installed (or not on PATH). */
+export class CommandMissing extends EnvironmentError {
+  constructor(readonly program: string, readonly debianPackage: string | undefined) {
+    super(`${program} could not be run: it is not installed`, {
+      hint: debianPackage ? `install the ${debianPackage} package` : `install ${program}`,
+    });
+  }
+}

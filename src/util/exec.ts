@@ -4,7 +4,8 @@
  * detail, so the user sees one line and --verbose shows the rest.
  */
 import { execa, execaSync, type Options, type ResultPromise, type SyncOptions } from 'execa';
-import { TuError } from '../errors.js';
+import { CommandMissing, TuError } from '../errors.js';
+import { packageOf } from './commandPackages.js';
 import { log } from './log.js';
 
 export interface RunOptions {
@@ -42,8 +43,10 @@ function checked(
   file: string,
   args: readonly string[],
   options: RunOptions,
-  result: { stdout?: unknown; stderr?: unknown; exitCode?: number; signal?: string },
+  result: { stdout?: unknown; stderr?: unknown; exitCode?: number; signal?: string; code?: string },
 ): RunResult {
+  // A caller that reads the exit code itself (reject: false) decides what a missing program means.
+  if (result.code === 'ENOENT' && result.exitCode === undefined && options.reject !== false) throw new CommandMissing(file, packageOf(file));
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
   const exitCode = result.exitCode ?? (result.signal ? 128 : 1);
@@ -70,6 +73,7 @@ export function runSync(file: string, args: readonly string[], options: Omit<Run
 export async function runBinary(file: string, args: readonly string[], options: RunOptions = {}): Promise<Buffer> {
   log.detail(`exec: ${describeCommand(file, args)}`);
   const result = await execa(file, args, { ...toExecaOptions(options), encoding: 'buffer' });
+  if (result.code === 'ENOENT' && result.exitCode === undefined) throw new CommandMissing(file, packageOf(file));
   if ((result.exitCode ?? 1) !== 0) {
     const stderr = Buffer.from(result.stderr as Uint8Array).toString();
     throw new TuError(`${file} failed (exit ${result.exitCode}): ${firstLine(stderr)}`, {
