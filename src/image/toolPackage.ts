@@ -115,7 +115,7 @@ export async function installToolPackage(options: { snapshotRoot: string; shared
     output: 'stderr',
   });
   if (result.exitCode !== 0) {
-    throw new TuError(`apt-get could not install ${basename(options.deb)} into the image (exit code ${result.exitCode})`, {
+    throw new TuError(`apt-get could not install ${basename(options.deb)} into the image: exit code ${result.exitCode}`, {
       hint: 'its output is above; a dependency missing from the root means the cached root is older than the package',
     });
   }
