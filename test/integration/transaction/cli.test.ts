@@ -2,16 +2,19 @@
  * Clear refusals and the less common transaction forms: not root, not Btrfs, no /.snapshots,
  * unknown numbers and commands, nesting; shell from stdin; --continue; descriptions.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { run } from '../../../src/util/exec.js';
+import { buildToolPackage } from '../package/support.js';
 import { requireRootAndLoop } from '../../support/requirements.js';
-import { CLI_PATH, cli, cliEnvironment, withTestSystem } from '../../support/system.js';
+import { cli, cliEnvironment, withTestSystem } from '../../support/system.js';
 import { makeTestDir } from '../../support/tmp.js';
 import { defaultNumber, dpkgInstalled, snapshotDir, snapshotNumbers } from './support.js';
 
-const skip = requireRootAndLoop(['setpriv']);
+const skip = requireRootAndLoop(['setpriv', 'dpkg-deb']);
 
 describe.skipIf(skip)('command line refusals', () => {
   it('exits 2 on unknown commands and options, 1 with one line for unusable systems', async () => {
@@ -21,11 +24,22 @@ describe.skipIf(skip)('command line refusals', () => {
     const badOption = await cli(['list', '--frob']);
     expect(badOption.exitCode).toBe(2);
 
-    const notRoot = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI_PATH, 'list'], {
-      env: cliEnvironment(), extendEnv: false, reject: false,
-    });
-    expect(notRoot.exitCode).toBe(1);
-    expect(notRoot.stderr.trim()).toBe('transactional-update: transactional-update must run as root (run it with sudo)');
+    // As an unprivileged user, through the installed layout of the package: a checkout under
+    // /root (mode 0700) is not readable by that user, an unpacked package in /tmp is.
+    const unpacked = mkdtempSync(join(tmpdir(), 'tu-notroot-'));
+    try {
+      chmodSync(unpacked, 0o755);
+      await run('dpkg-deb', ['-x', await buildToolPackage(unpacked), join(unpacked, 'root')]);
+      const notRoot = await execa(
+        'setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(unpacked, 'root/usr/lib/transactional-update/main.cjs'), 'list'],
+        { env: cliEnvironment(), extendEnv: false, reject: false },
+      );
+      expect(notRoot.stderr.trim()).toBe('transactional-update: transactional-update must run as root (run it with sudo)');
+      expect(notRoot.exitCode).toBe(1);
+    } finally {
+      rmSync(unpacked, { recursive: true, force: true });
+    }
 
     const dir = await makeTestDir('plain');
     try {
