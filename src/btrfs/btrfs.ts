@@ -2,6 +2,8 @@
  * The btrfs commands the tool needs. Only this module runs `btrfs` (and the send stream
  * reader in this folder).
  */
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { basename } from 'node:path';
 import { run, runSync } from '../util/exec.js';
 
 export interface SubvolumeInfo {
@@ -124,6 +126,25 @@ export async function currentGeneration(path: string): Promise<number> {
   const m = /transid marker was (\d+)/.exec(stdout);
   if (!m) throw new Error(`unexpected output of btrfs subvolume find-new: ${stdout}`);
   return Number(m[1]);
+}
+
+/**
+ * The generation of the btrfs file system on `device` (its running or last committed
+ * transaction), from sysfs (/sys/fs/btrfs/<fsid>/generation, Linux 5.11+): no subprocess.
+ * Undefined where sysfs does not show it. Every subvolume's own generation is at most this.
+ */
+export function filesystemGeneration(device: string, sysfs = '/sys/fs/btrfs'): number | undefined {
+  try {
+    const name = basename(realpathSync(device));
+    for (const fsid of readdirSync(sysfs)) {
+      if (!existsSync(`${sysfs}/${fsid}/devices/${name}`)) continue;
+      const generation = Number(readFileSync(`${sysfs}/${fsid}/generation`, 'utf8').trim());
+      return Number.isSafeInteger(generation) && generation > 0 ? generation : undefined;
+    }
+  } catch {
+    // No sysfs, no such device: the caller asks btrfs instead.
+  }
+  return undefined;
 }
 
 /**
