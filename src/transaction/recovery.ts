@@ -16,13 +16,15 @@ export interface Recovered {
   removed: number[];
   finished: number[];
   scratch: string[];
+  /** The Btrfs default after the repair (the next boot): asked once, for the whole run. */
+  next: number | undefined;
 }
 
 export async function recoverCrashedTransactions(system: System): Promise<Recovered> {
   const scratch = await sweepScratch();
   await repairPointers(system);
   const next = await defaultSnapshot(system);
-  const recovered: Recovered = { removed: [], finished: [], scratch };
+  const recovered: Recovered = { removed: [], finished: [], scratch, next };
   for (const record of system.store.list()) {
     if (!record.ours || !record.inProgress || record.number === system.booted) continue;
     if (record.number === next) {
