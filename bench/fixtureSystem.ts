@@ -7,7 +7,7 @@
  * transaction records them (DESIGN.md, transaction steps 7 and 9). Snapshot 1 also holds
  * `true` with its libraries, so a whole transaction (`run true`) can run in it.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync, unlinkSync, chmodSync, renameSync } from 'node:fs';
+import { copyFileSync, readFileSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync, unlinkSync, chmodSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { SHARED_SUBVOLUMES } from '../src/image/layout.js';
@@ -42,6 +42,18 @@ function fillTree(root: string): void {
   mkdirSync(join(root, 'etc'), { recursive: true });
 }
 
+/**
+ * Unmount, waiting a little while something holds the mount (a `du` of /var/tmp by another
+ * program was seen doing so), then detach it lazily.
+ */
+async function unmount(args: string[]): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    if ((await execa('umount', args, { reject: false })).exitCode === 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await execa('umount', ['--lazy', ...args]);
+}
+
 /** `true` and the libraries it links, at their paths (what `chroot ROOT true` needs). */
 async function installTrue(root: string): Promise<void> {
   const binary = '/usr/bin/true';
@@ -69,11 +81,14 @@ export async function createBenchSystem(): Promise<BenchSystem> {
   const cleanups: Array<() => Promise<unknown>> = [async () => execa('losetup', ['-d', loop])];
   const destroy = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    // rm -r crosses mount points: never over a mount still there.
+    const left = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4]?.startsWith(`${work}/`));
+    if (left.length > 0) throw new Error(`could not unmount everything under ${work}; left as it is`);
     rmSync(work, { recursive: true, force: true });
   };
   try {
     await execa('mount', ['-o', 'subvolid=5', loop, top]);
-    cleanups.push(async () => execa('umount', [top]));
+    cleanups.push(async () => unmount([top]));
     await btrfs('subvolume', 'create', join(top, '@'));
     await btrfs('subvolume', 'create', join(top, '@/.snapshots'));
     mkdirSync(join(top, '@/usr'));
@@ -142,12 +157,12 @@ export async function createBenchSystem(): Promise<BenchSystem> {
     });
     await btrfs('subvolume', 'set-default', p1.snapshot);
     await execa('mount', ['-o', `subvol=/@/.snapshots/${one}/snapshot`, loop, root]);
-    cleanups.push(async () => execa('umount', [root]));
+    cleanups.push(async () => unmount([root]));
     await execa('mount', ['-o', 'subvol=/@/.snapshots', loop, join(root, '.snapshots')]);
-    cleanups.push(async () => execa('umount', [join(root, '.snapshots')]));
+    cleanups.push(async () => unmount([join(root, '.snapshots')]));
     for (const name of SHARED_SUBVOLUMES) {
       await execa('mount', ['-o', `subvol=/@/${name}`, loop, join(root, name)]);
-      cleanups.push(async () => execa('umount', [join(root, name)]));
+      cleanups.push(async () => unmount([join(root, name)]));
     }
     await execa('btrfs', ['filesystem', 'sync', top]);
     return { root, top, device: loop, store: new SnapshotStore(join(root, '.snapshots')), changed: { small, large }, destroy };

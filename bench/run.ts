@@ -281,11 +281,11 @@ async function main(): Promise<void> {
     });
     notes.push(`load average at the end: ${(await execa('cat', ['/proc/loadavg'])).stdout.split(' ').slice(0, 3).join(' ')} (${RUNS} alternations per pair, medians)`);
   } finally {
+    printTable(rows, notes);
     rmSync(configFile, { force: true });
     await floor.destroy().catch(() => undefined);
-    await sys.destroy();
+    await sys.destroy().catch((error: unknown) => process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`));
   }
-  printTable(rows, notes);
   if (rows.some((r) => r.pass === false)) process.exitCode = 1;
 }
 
