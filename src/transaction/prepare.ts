@@ -44,7 +44,7 @@ export async function prepare(system: System, request: TransactionRequest): Prom
   let topLevel: HeldTopLevel | undefined;
   try {
     topLevel = await holdTopLevel(system);
-    const { next } = await recoverCrashedTransactions(system);
+    const { next } = await recoverCrashedTransactions(system, { onlyNew: true });
     await checkFreeSpace(system.store.dir);
     const startedAt = new Date();
     const base = chooseBase(system, request.continueFrom, next);
