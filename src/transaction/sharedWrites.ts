@@ -47,16 +47,23 @@ const isOwn = (path: string) => OWN_FILES.has(path) || path.startsWith(OWN_STATE
 
 export async function sharedWritesSince(marks: WriteMark[], _systemRoot: string): Promise<FileChange[]> {
   const changes: FileChange[] = [];
-  // One btrfs per subvolume, all at once: the kernel answers each from its own tree.
-  await Promise.all(marks.map(async (mark) => {
-    try {
-      for (const relative of await btrfs.filesWrittenSince(mark.source, mark.generation)) {
-        const path = join(mark.inside, relative);
-        if (!isOwn(path)) changes.push({ path, change: 'modified', modified: { content: true } });
-      }
-    } catch (error) {
-      log.detail(`could not list writes to ${mark.inside}: ${String(error)}`);
+  let answers: Array<string[] | Error>;
+  try {
+    answers = await btrfs.filesWrittenSinceEach(marks.map((m) => ({ path: m.source, generation: m.generation })));
+  } catch (error) {
+    log.detail(`could not list writes to the shared subvolumes: ${String(error)}`);
+    return [];
+  }
+  marks.forEach((mark, i) => {
+    const answer = answers[i]!;
+    if (answer instanceof Error) {
+      log.detail(`could not list writes to ${mark.inside}: ${answer.message}`);
+      return;
     }
-  }));
+    for (const relative of answer) {
+      const path = join(mark.inside, relative);
+      if (!isOwn(path)) changes.push({ path, change: 'modified', modified: { content: true } });
+    }
+  });
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
