@@ -112,10 +112,33 @@ const modification: Check = {
   },
 };
 
-const fileChange = object(
+const fileChangeFields = object(
   { path: absolutePath, change: oneOf(FILE_CHANGES) },
   { pathBase64: string, modified: modification, oldType: oneOf(FILE_TYPES), newType: oneOf(FILE_TYPES), from: absolutePath },
 );
+const FILE_TYPE_SET = new Set(FILE_TYPES);
+const isPath = (v: unknown) => typeof v === 'string' && v.charCodeAt(0) === 47;
+
+/**
+ * A file change, the one item a manifest holds tens of thousands of: its test reads each field
+ * by name (objects parsed from one file share their shape, so these reads stay fast), the
+ * same rules as fileChangeFields, which reports.
+ */
+const fileChange: Check = {
+  test(v) {
+    if (!isObject(v)) return false;
+    if (!isPath(v.path)) return false;
+    const change = v.change;
+    if (change !== 'modified' && change !== 'created' && change !== 'deleted' && change !== 'type-changed') return false;
+    if (v.modified !== undefined && !modification.test(v.modified)) return false;
+    if (v.pathBase64 !== undefined && typeof v.pathBase64 !== 'string') return false;
+    if (v.oldType !== undefined && !(typeof v.oldType === 'string' && FILE_TYPE_SET.has(v.oldType))) return false;
+    if (v.newType !== undefined && !(typeof v.newType === 'string' && FILE_TYPE_SET.has(v.newType))) return false;
+    if (v.from !== undefined && !isPath(v.from)) return false;
+    return true;
+  },
+  report: fileChangeFields.report,
+};
 
 const packageChange = object({
   name: string,
