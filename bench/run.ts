@@ -12,7 +12,7 @@
  * The raw floor is what a transaction cannot do without, in a shell: snapshot, chroot `true`,
  * read-only, set-default. A few rows for reference only ("report") follow.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
@@ -140,10 +140,13 @@ function rawFloor(sys: BenchSystem) {
 
 /** Processes a command starts (successful execs under strace -f, itself not counted). */
 async function subprocesses(args: string[]): Promise<number> {
-  const r = await execa('strace', ['-f', '-qq', '-e', 'trace=execve', '-e', 'status=successful', '-o', '/dev/stdout', process.execPath, CLI, ...args], {
-    stderr: 'ignore', reject: false, env: { TU_CODE_CACHE_DIR: codeCacheDir },
+  const trace = join(codeCacheDir, '..', 'execs.trace');
+  await execa('strace', ['-f', '-qq', '-e', 'trace=execve', '-e', 'status=successful', '-o', trace, process.execPath, CLI, ...args], {
+    stdout: 'ignore', stderr: 'ignore', env: { TU_CODE_CACHE_DIR: codeCacheDir },
   });
-  return r.stdout.split('\n').filter((l) => l.includes('execve(')).length - 1;
+  const execs = readFileSync(trace, 'utf8').split('\n').filter((l) => l.includes('execve(')).length;
+  rmSync(trace, { force: true });
+  return execs - 1;
 }
 
 interface TransactionTiming {
