@@ -36,6 +36,8 @@ interface Row {
   goal: string;
   /** undefined: a row for reference, no goal. */
   pass: boolean | undefined;
+  /** The same ratio from CPU time (perf's task-clock of the process tree), when perf runs here. */
+  cpu?: number;
 }
 
 function median(values: number[]): number {
@@ -62,6 +64,27 @@ async function timeAlternating<K extends string>(fns: Record<K, () => Promise<un
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/**
+ * CPU time of a command and its children (perf's task-clock), median of a few runs: on a
+ * machine shared with other work the wall clock waits for the run queue, CPU time does not.
+ * Undefined where perf does not run.
+ */
+async function cpuMs(file: string, args: string[], runs = 5): Promise<number | undefined> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await execa('perf', ['stat', '-x,', '-e', 'task-clock', '--', file, ...args], {
+      stdout: 'ignore', stderr: 'pipe', reject: false, env: { TU_CODE_CACHE_DIR: codeCacheDir },
+    });
+    const line = r.stderr.split('\n').find((l) => l.includes('task-clock'));
+    const value = Number(line?.split(',')[0]);
+    if (r.exitCode !== 0 || !Number.isFinite(value)) return undefined;
+    samples.push(value);
+  }
+  return median(samples);
+}
+
+const cpuRatio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b);
 
 let codeCacheDir = '';
 const nodeStart = () => execa(process.execPath, ['-e', '0']);
@@ -122,9 +145,27 @@ function rawFloor(sys: BenchSystem) {
   const script = 'btrfs -q subvolume snapshot "$1" "$2" && chroot "$2" true && btrfs property set -ts "$2" ro true && btrfs subvolume set-default "$2"';
   return {
     async run(): Promise<void> {
+      await this.wrapped(async (target) => {
+        await execa('sh', ['-c', script, 'floor', sys.store.paths(1).snapshot, target]);
+      });
+    },
+    /** The floor's CPU time (median of 5). */
+    async cpu(): Promise<number | undefined> {
+      const samples: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        let value: number | undefined;
+        await this.wrapped(async (target) => {
+          value = await cpuMs('sh', ['-c', script, 'floor', sys.store.paths(1).snapshot, target], 1);
+        });
+        if (value === undefined) return undefined;
+        samples.push(value);
+      }
+      return median(samples);
+    },
+    /** One floor snapshot; the default goes back to what it was. */
+    async wrapped(action: (target: string) => Promise<void>): Promise<void> {
       const before = (await execa('btrfs', ['subvolume', 'get-default', sys.root])).stdout;
-      const target = join(dir, String(i++));
-      await execa('sh', ['-c', script, 'floor', sys.store.paths(1).snapshot, target]);
+      await action(join(dir, String(i++)));
       const path = /path (.*)$/.exec(before.trim())?.[1];
       if (path) await execa('btrfs', ['subvolume', 'set-default', join(sys.top, path)]);
     },
@@ -156,6 +197,8 @@ interface TransactionTiming {
   floor: number;
   /** (transaction − node) / floor */
   ratio: number;
+  /** The same from CPU time. */
+  cpu: number | undefined;
 }
 
 async function timeTransaction(sys: BenchSystem, floor: ReturnType<typeof rawFloor>): Promise<TransactionTiming> {
@@ -165,7 +208,11 @@ async function timeTransaction(sys: BenchSystem, floor: ReturnType<typeof rawFlo
     floor: () => floor.run(),
     transaction: () => cli(['--root', sys.root, 'run', 'true']),
   });
-  return { snapshots, ...t, ratio: (t.transaction - t.node) / t.floor };
+  const nodeCpu = await cpuMs(process.execPath, ['-e', '0']);
+  const txCpu = await cpuMs(process.execPath, [CLI, '--root', sys.root, 'run', 'true']);
+  const floorCpu = await floor.cpu();
+  const cpu = nodeCpu === undefined || txCpu === undefined || floorCpu === undefined ? undefined : (txCpu - nodeCpu) / floorCpu;
+  return { snapshots, ...t, ratio: (t.transaction - t.node) / t.floor, cpu };
 }
 
 function transactionRow(t: TransactionTiming): Row {
@@ -176,6 +223,7 @@ function transactionRow(t: TransactionTiming): Row {
     ratio: t.ratio,
     goal: '≤ 4×',
     pass: t.ratio <= 4,
+    cpu: t.cpu,
   };
 }
 
@@ -230,13 +278,21 @@ async function main(): Promise<void> {
       target: 'large: whole diff reading the recorded manifest', measured: ms(recorded.diff),
       baseline: `snapper status, cached ${ms(recorded.snapper)}`, ratio: recorded.diff / recorded.snapper, goal: '≤ 1.5×',
       pass: recorded.diff <= 1.5 * recorded.snapper,
+      cpu: cpuRatio(
+        await cpuMs(process.execPath, [CLI, '--root', sys.root, 'diff', '1', large]),
+        await cpuMs('snapper', ['--no-dbus', '-c', config, 'status', `1..${large}`]),
+      ),
     });
 
     process.stdout.write('Small change set…\n');
     const smallDiff = await timeAlternating({ node: nodeStart, diff: () => cli(['--root', sys.root, 'diff', '1', small]) }, 2 * RUNS);
     // The count of paths the small diff reports, for the row's name.
     smallCount = (await computeFileChanges(p1, pSmall, { mountPrefix: '/' })).length;
-    rows.push(startRow(`small (${smallCount} paths): whole diff`, smallDiff.diff, smallDiff.node, 1.3));
+    const nodeCpu = await cpuMs(process.execPath, ['-e', '0']);
+    rows.push({
+      ...startRow(`small (${smallCount} paths): whole diff`, smallDiff.diff, smallDiff.node, 1.3),
+      cpu: cpuRatio(await cpuMs(process.execPath, [CLI, '--root', sys.root, 'diff', '1', small]), nodeCpu),
+    });
 
     process.stdout.write('Transactions at 10 snapshots…\n');
     addListingSnapshots(sys, snapshotCount(sys) + 1, 11);
@@ -247,7 +303,10 @@ async function main(): Promise<void> {
     process.stdout.write('list and transactions at 1,000 snapshots…\n');
     addListingSnapshots(sys, 100, 100 + 1000 - snapshotCount(sys));
     const list = await timeAlternating({ node: nodeStart, list: () => cli(['--root', sys.root, 'list']) }, 2 * RUNS);
-    rows.push(startRow(`list with ${snapshotCount(sys).toLocaleString('en')} snapshots`, list.list, list.node, 1.5));
+    rows.push({
+      ...startRow(`list with ${snapshotCount(sys).toLocaleString('en')} snapshots`, list.list, list.node, 1.5),
+      cpu: cpuRatio(await cpuMs(process.execPath, [CLI, '--root', sys.root, 'list']), nodeCpu),
+    });
     const at1000 = await timeTransaction(sys, floor);
     rows.push(transactionRow(at1000));
     const scaling = (at1000.transaction - at1000.node) / (at10.transaction - at10.node);
@@ -282,6 +341,7 @@ async function main(): Promise<void> {
       target: 'peak memory of diff --recompute: large against small', measured: `${(rssLarge / 1024).toFixed(0)} MiB`,
       baseline: `${(rssSmall / 1024).toFixed(0)} MiB`, ratio: rssLarge / rssSmall, goal: 'report', pass: undefined,
     });
+    notes.push('cpu ratio: the same ratio from CPU time (perf task-clock of the process tree, median of 5), for reference');
     notes.push(`load average at the end: ${(await execa('cat', ['/proc/loadavg'])).stdout.split(' ').slice(0, 3).join(' ')} (${RUNS} alternations per pair, medians)`);
   } finally {
     printTable(rows, notes);
@@ -293,9 +353,10 @@ async function main(): Promise<void> {
 }
 
 function printTable(rows: Row[], notes: string[]): void {
-  const header = ['target', 'measured', 'baseline', 'ratio', 'goal', 'result'];
+  const header = ['target', 'measured', 'baseline', 'ratio', 'goal', 'result', 'cpu ratio'];
   const cells = rows.map((r) => [
     r.target, r.measured, r.baseline, r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`, r.goal, r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL',
+    r.cpu === undefined ? '' : `${r.cpu.toFixed(2)}×`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
