@@ -1,13 +1,16 @@
 /**
  * A benchmark system on a real Btrfs loop image: snapshot 1 holds a generated root of about
  * 100,000 files (with a nested /etc), snapshots 2 and 3 a small and a large change set, all
- * laid out as a managed system (root mounted from 1/snapshot, /.snapshots beside it) so the
- * real CLI, snapper and rsync can all run on it. Snapshots 2 and 3 get their manifests the
- * way a transaction records them (docs/architecture.md, steps 4 and 5).
+ * laid out as a managed system (root mounted from 1/snapshot, /.snapshots beside it, the
+ * shared subvolumes of `image create` mounted through the snapshot's fstab) so the real CLI,
+ * snapper and rsync can all run on it. Snapshots 2 and 3 get their manifests the way a
+ * transaction records them (docs/architecture.md, steps 4 and 5). Snapshot 1 also holds
+ * `true` with its libraries, so a whole transaction (`run true`) can run in it.
  */
-import { mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync, unlinkSync, chmodSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, readFileSync, mkdirSync, mkdtempSync, rmSync, rmdirSync, writeFileSync, unlinkSync, chmodSync, renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { SHARED_SUBVOLUMES } from '../src/image/layout.js';
 import { buildManifest } from '../src/manifest/build.js';
 import { recordManifest } from '../src/manifest/record.js';
 import { SnapshotStore, MARKER_KEY } from '../src/snapshots/store.js';
@@ -15,6 +18,8 @@ import { SnapshotStore, MARKER_KEY } from '../src/snapshots/store.js';
 export interface BenchSystem {
   root: string;
   top: string;
+  /** The loop device holding the file system. */
+  device: string;
   store: SnapshotStore;
   /** 1: base, 2: small change set, 3: large change set. */
   changed: { small: number; large: number };
@@ -37,6 +42,32 @@ function fillTree(root: string): void {
   mkdirSync(join(root, 'etc'), { recursive: true });
 }
 
+/**
+ * Unmount, waiting a little while something holds the mount (a `du` of /var/tmp by another
+ * program was seen doing so), then detach it lazily.
+ */
+async function unmount(args: string[]): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    if ((await execa('umount', args, { reject: false })).exitCode === 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await execa('umount', ['--lazy', ...args]);
+}
+
+/** `true` and the libraries it links, at their paths (what `chroot ROOT true` needs). */
+async function installTrue(root: string): Promise<void> {
+  const binary = '/usr/bin/true';
+  const { stdout } = await execa('ldd', [binary]);
+  const libraries = [...stdout.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]!);
+  for (const file of [binary, ...libraries]) {
+    mkdirSync(join(root, dirname(file)), { recursive: true });
+    copyFileSync(file, join(root, file));
+    chmodSync(join(root, file), 0o755);
+  }
+  // Where the chroot mounts its file systems.
+  for (const dir of ['proc', 'sys', 'dev', 'run', 'tmp', 'usr/sbin']) mkdirSync(join(root, dir), { recursive: true });
+}
+
 export async function createBenchSystem(): Promise<BenchSystem> {
   const work = mkdtempSync('/var/tmp/tu-bench-');
   const image = join(work, 'bench.img');
@@ -50,13 +81,19 @@ export async function createBenchSystem(): Promise<BenchSystem> {
   const cleanups: Array<() => Promise<unknown>> = [async () => execa('losetup', ['-d', loop])];
   const destroy = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    // rm -r crosses mount points: never over a mount still there.
+    const left = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4]?.startsWith(`${work}/`));
+    if (left.length > 0) throw new Error(`could not unmount everything under ${work}; left as it is`);
     rmSync(work, { recursive: true, force: true });
   };
   try {
     await execa('mount', ['-o', 'subvolid=5', loop, top]);
-    cleanups.push(async () => execa('umount', [top]));
+    cleanups.push(async () => unmount([top]));
     await btrfs('subvolume', 'create', join(top, '@'));
     await btrfs('subvolume', 'create', join(top, '@/.snapshots'));
+    mkdirSync(join(top, '@/usr'));
+    for (const name of SHARED_SUBVOLUMES) await btrfs('subvolume', 'create', join(top, '@', name));
+    const uuid = (await execa('findmnt', ['-n', '-o', 'UUID', top])).stdout.trim();
     const store = new SnapshotStore(join(top, '@/.snapshots'));
     const make = (description: string) =>
       store.reserve({ type: 'single', date: new Date(), description, cleanup: 'number', userdata: { [MARKER_KEY]: 'yes' } });
@@ -67,11 +104,18 @@ export async function createBenchSystem(): Promise<BenchSystem> {
     mkdirSync(join(p1.snapshot, '.snapshots'));
     await btrfs('subvolume', 'create', p1.snapshotEtc);
     fillTree(p1.snapshot);
+    await installTrue(p1.snapshot);
+    for (const name of SHARED_SUBVOLUMES) mkdirSync(join(p1.snapshot, name), { recursive: true });
     // A package database, as every managed system has (the manifest reads it).
     mkdirSync(join(p1.snapshot, 'usr/lib/sysimage/dpkg'), { recursive: true });
     writeFileSync(join(p1.snapshot, 'usr/lib/sysimage/dpkg/status'), 'Package: bench\nStatus: install ok installed\nArchitecture: all\nVersion: 1.0\n\n');
     for (let i = 0; i < 50; i++) writeFileSync(join(p1.snapshotEtc, `conf${i}.conf`), `setting=${i}\n`);
     writeFileSync(join(p1.snapshotEtc, 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+    writeFileSync(
+      join(p1.snapshotEtc, 'fstab'),
+      [`UUID=${uuid} / btrfs defaults 0 0`, `UUID=${uuid} /.snapshots btrfs subvol=/@/.snapshots 0 0`,
+        ...SHARED_SUBVOLUMES.map((name) => `UUID=${uuid} /${name} btrfs subvol=/@/${name} 0 0`), ''].join('\n'),
+    );
     await btrfs('subvolume', 'snapshot', '-r', p1.snapshotEtc, p1.etc);
     await btrfs('property', 'set', '-ts', p1.snapshot, 'ro', 'true');
 
@@ -113,11 +157,15 @@ export async function createBenchSystem(): Promise<BenchSystem> {
     });
     await btrfs('subvolume', 'set-default', p1.snapshot);
     await execa('mount', ['-o', `subvol=/@/.snapshots/${one}/snapshot`, loop, root]);
-    cleanups.push(async () => execa('umount', [root]));
+    cleanups.push(async () => unmount([root]));
     await execa('mount', ['-o', 'subvol=/@/.snapshots', loop, join(root, '.snapshots')]);
-    cleanups.push(async () => execa('umount', [join(root, '.snapshots')]));
+    cleanups.push(async () => unmount([join(root, '.snapshots')]));
+    for (const name of SHARED_SUBVOLUMES) {
+      await execa('mount', ['-o', `subvol=/@/${name}`, loop, join(root, name)]);
+      cleanups.push(async () => unmount([join(root, name)]));
+    }
     await execa('btrfs', ['filesystem', 'sync', top]);
-    return { root, top, store: new SnapshotStore(join(root, '.snapshots')), changed: { small, large }, destroy };
+    return { root, top, device: loop, store: new SnapshotStore(join(root, '.snapshots')), changed: { small, large }, destroy };
   } catch (error) {
     await destroy();
     throw error;

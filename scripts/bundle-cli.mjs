@@ -11,6 +11,28 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+// execa lists process.stdin among the standard streams when it loads: Node then sets up
+// stdin (a pipe or a terminal: net, tty, a socket) before a command has asked for anything,
+// which costs `list` more than its own work. In the bundle the list is made on first use;
+// execa reads it only when a call passes a standard stream ('inherit', process.stderr).
+const STANDARD_STREAMS_EAGER = 'export const STANDARD_STREAMS = [process.stdin, process.stdout, process.stderr];';
+const STANDARD_STREAMS_LAZY =
+  'let standardStreams;\n' +
+  'const loadStandardStreams = () => (standardStreams ??= [process.stdin, process.stdout, process.stderr]);\n' +
+  'export const STANDARD_STREAMS = new Proxy([], { get: (_, key) => Reflect.get(loadStandardStreams(), key), has: (_, key) => key in loadStandardStreams() });';
+const lazyStandardStreams = {
+  name: 'lazy-standard-streams',
+  setup(b) {
+    b.onLoad({ filter: /execa[\\/]lib[\\/]utils[\\/]standard-stream\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(STANDARD_STREAMS_EAGER)) {
+        throw new Error(`bundle-cli: ${args.path} changed; review the lazy standard streams patch`);
+      }
+      return { contents: source.replace(STANDARD_STREAMS_EAGER, STANDARD_STREAMS_LAZY), loader: 'js' };
+    });
+  },
+};
+
 const outdir = 'dist/cli';
 const bundle = join(outdir, 'bundle.cjs');
 rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
@@ -32,6 +54,7 @@ const result = await build({
   // src/chroot/run.ts finds enter.sh beside its module: in the bundle, beside bundle.cjs.
   // The launcher passes __tuModuleUrl with the wrapper's other arguments.
   define: { 'import.meta.url': '__tuModuleUrl' },
+  plugins: [lazyStandardStreams],
   metafile: true,
 });
 if (!Object.values(result.metafile.outputs).some((out) => 'src/chroot/run.ts' in out.inputs)) {

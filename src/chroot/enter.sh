@@ -4,29 +4,29 @@
 # operations it is given, then execs tini, which stays outside the chroot (so `ischroot` in
 # maintainer scripts answers "chroot") and runs the command inside it, forwarding signals.
 #
-# usage: enter.sh ROOT OP... -- COMMAND [ARG...]
-#   OP is one of:  proc DST | sysfs DST | rbind SRC DST | bind SRC DST | tmpfs MODE DST
-#                  mkdir DST | copy SRC DST | detach PATH
-# Every argument is passed as its own word: no path is ever parsed by a shell.
+# usage: enter.sh ROOT MOUNTS DETACH OP... -- COMMAND [ARG...]
+#   MOUNTS  an fstab of the mounts to make, in order (one `mount --all`)
+#   DETACH  NUL-separated inherited mount points this namespace must not pin (the host may
+#           unmount them meanwhile), deepest first (one `umount --lazy`)
+#   OP is one of:  mkdir DST | copy SRC DST, done after the mounts
+# Every argument is passed as its own word: no path is ever parsed by a shell. Each process
+# costs a transaction milliseconds, hence one mount and one umount for the whole plan.
 set -u
 fail() { echo "transactional-update: could not prepare the chroot: $*" >&2; exit 125; }
 root=$1
-shift
+mounts=$2
+detach=$3
+shift 3
+mount --all --fstab "$mounts" || fail "the mounts of $mounts"
 while [ "$#" -gt 0 ]; do
   op=$1
   shift
   case $op in
     --) break ;;
-    proc) mount -t proc -o nosuid,nodev,noexec proc "$1" || fail "proc on $1"; shift ;;
-    sysfs) mount -t sysfs -o nosuid,nodev,noexec sysfs "$1" || fail "sysfs on $1"; shift ;;
-    rbind) { mount --rbind "$1" "$2" && mount --make-rslave "$2"; } || fail "$1 on $2"; shift 2 ;;
-    bind) mount --bind "$1" "$2" || fail "$1 on $2"; shift 2 ;;
-    tmpfs) mount -t tmpfs -o "mode=$1,nosuid,nodev" tmpfs "$2" || fail "tmpfs on $2"; shift 2 ;;
     mkdir) mkdir -p "$1" || fail "mkdir $1"; shift ;;
     copy) cat "$1" > "$2" || fail "copy $1 to $2"; shift 2 ;;
-    # An inherited mount this namespace must not pin (the host may unmount it meanwhile).
-    detach) umount --lazy "$1" 2>/dev/null || true; shift ;;
     *) echo "enter.sh: unknown operation $op" >&2; exit 125 ;;
   esac
 done
+if [ -s "$detach" ]; then xargs -0 umount --lazy < "$detach" 2>/dev/null || true; fi
 exec tini -g -- chroot "$root" "$@"

@@ -5,12 +5,12 @@
  * drops its mounts. PID 1 is tini (outside the chroot), never the command: PID 1 ignores
  * signals it has no handler for.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from '../util/exec.js';
 import { log } from '../util/log.js';
-import { planArguments, type MountOp } from './plan.js';
+import { enterPlan, type MountOp } from './plan.js';
 
 export const CHROOT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -62,10 +62,23 @@ export function chrootEnvironment(extra: Record<string, string> = {}): Record<st
 }
 
 export async function runInChroot(snapshotRoot: string, plan: MountOp[], command: ChrootCommand): Promise<ChrootResult> {
+  // The plan's files, under a scratch name the next run sweeps after a SIGKILL (src/transaction/scratch.ts).
+  const dir = mkdtempSync(`/run/tu-requests-${process.pid}-chroot-`);
+  try {
+    const enter = enterPlan(plan);
+    writeFileSync(join(dir, 'mounts'), enter.mountTable, { mode: 0o600 });
+    writeFileSync(join(dir, 'detach'), enter.detach.map((p) => `${p}\0`).join(''), { mode: 0o600 });
+    return await runEntered(snapshotRoot, [join(dir, 'mounts'), join(dir, 'detach'), ...enter.words], command);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runEntered(snapshotRoot: string, planWords: string[], command: ChrootCommand): Promise<ChrootResult> {
   const args = [
     '--pdeathsig', 'KILL', '--',
     'unshare', '--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--',
-    '/bin/sh', enterScript(), snapshotRoot, ...planArguments(plan), '--', ...command.argv,
+    '/bin/sh', enterScript(), snapshotRoot, ...planWords, '--', ...command.argv,
   ];
   log.step(`run in chroot: ${command.argv.join(' ')}`);
   const child = spawn('setpriv', args, {

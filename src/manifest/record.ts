@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
 import { log } from '../util/log.js';
-import { ensureIndexFresh, indexManifest } from './index/indexDb.js';
+import { ensureIndexFresh, indexManifest, indexOneSnapshot } from './index/indexDb.js';
 import { fileSignature } from './index/indexFreshness.js';
 import { writeManifest, type ManifestLocator } from './storeJson.js';
 import type { Manifest } from './types.js';
@@ -15,12 +15,21 @@ export function recordManifest(store: ManifestLocator, manifest: Manifest): void
   indexRecordedManifest(store, manifest);
 }
 
-/** Index a manifest already written; a failure is a warning (the next reader rebuilds). */
+/**
+ * Index a manifest already written: its snapshot alone when the index opens, otherwise the
+ * whole index brought up to date (repaired, rebuilt). A failure is a warning (the next reader
+ * rebuilds).
+ */
 export function indexRecordedManifest(store: ManifestLocator, manifest: Manifest): void {
+  try {
+    indexOneSnapshot(store, manifest);
+    return;
+  } catch (error) {
+    log.detail(`indexing snapshot ${manifest.number} alone failed (${errorMessage(error)}); bringing the whole index up to date`);
+  }
   try {
     const db = ensureIndexFresh(store);
     try {
-      // ensureIndexFresh has normally indexed it already; this keeps the call explicit and cheap.
       const signature = fileSignature(statSync(store.paths(manifest.number).manifest));
       const row = db.prepare('SELECT json_sig FROM snapshots WHERE number = ?').get(manifest.number) as { json_sig: string | null } | undefined;
       if (row?.json_sig !== signature) indexManifest(db, manifest, signature);

@@ -54,23 +54,30 @@ export interface Overview {
 }
 
 /**
- * The btrfs `ro` property, without a subprocess: access(2) for writing answers EROFS on a
+ * Whether a snapshot's root is there and the btrfs `ro` property, in one system call and
+ * without a subprocess: access(2) for writing answers ENOENT where nothing is, EROFS on a
  * read-only subvolume (as root, permissions never say no).
  */
-export function isReadOnlySubvolume(path: string, exists = existsSync(path)): boolean {
-  // A listing asks this of every snapshot: no exception where nothing is there, and no stack
-  // trace captured for EROFS, the usual answer (together a third of the cost).
-  if (!exists) return false;
+export function subvolumeAccess(path: string): 'missing' | 'read-only' | 'writable' {
+  // A listing asks this of every snapshot: no stack trace captured for EROFS, the usual answer.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
     accessSync(path, constants.W_OK);
-    return false;
+    return 'writable';
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EROFS';
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EROFS') return 'read-only';
+    if (code === 'ENOENT') return 'missing';
+    return existsSync(path) ? 'writable' : 'missing';
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
+}
+
+/** The btrfs `ro` property, without a subprocess (false where nothing is). */
+export function isReadOnlySubvolume(path: string): boolean {
+  return subvolumeAccess(path) === 'read-only';
 }
 
 /**
@@ -87,7 +94,8 @@ export async function gatherOverview(system: System, listed: () => ListedSnapsho
     const everBooted = hasBooted(history, r.number) || r.number === system.booted;
     const paths = system.store.paths(r.number);
     const markers = markersOf(r.userdata);
-    const subvolumeExists = existsSync(paths.snapshot);
+    const access = subvolumeAccess(paths.snapshot);
+    const subvolumeExists = access !== 'missing';
     // A readable info.xml always gives a date (snapper's, or the epoch): no date, no info.xml.
     const infoReadable = r.date !== undefined;
     return {
@@ -95,7 +103,7 @@ export async function gatherOverview(system: System, listed: () => ListedSnapsho
       date: r.date ? formatSnapperDate(r.date) : null,
       description: r.description,
       type: r.type,
-      readOnly: isReadOnlySubvolume(paths.snapshot, subvolumeExists),
+      readOnly: access === 'read-only',
       booted: r.number === system.booted,
       default: r.number === def,
       pending: r.number === def && r.number !== system.booted && !everBooted,

@@ -6,7 +6,6 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, rmdirSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import * as btrfs from '../btrfs/btrfs.js';
 import { isSubvolumeRoot } from '../btrfs/subvolume.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { parseInfo, serializeInfo, type SnapshotInfo } from './infoXml.js';
@@ -154,6 +153,8 @@ export class SnapshotStore {
    */
   async delete(number: number, guard: ProtectedSnapshots): Promise<void> {
     refuseProtected(number, guard);
+    // Loaded here: listings read the store and never need the subprocess layer.
+    const btrfs = await import('../btrfs/btrfs.js');
     const p = this.paths(number);
     if (isSubvolumeRoot(p.snapshot)) {
       await btrfs.setReadOnly(p.snapshot, false);

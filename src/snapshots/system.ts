@@ -7,7 +7,6 @@ import { existsSync, statSync } from 'node:fs';
 import { currentMounts, type MountEntry } from '../util/mountinfo.js';
 import { join, resolve } from 'node:path';
 import { EnvironmentError } from '../errors.js';
-import * as btrfs from '../btrfs/btrfs.js';
 import { SnapshotStore } from './store.js';
 
 export interface System {
@@ -69,10 +68,13 @@ export async function openSystem(rootArg: string): Promise<System> {
 
 /** The snapshot that boots next according to the btrfs default subvolume. */
 export async function defaultSnapshot(system: System): Promise<number | undefined> {
+  // Loaded when asked: the subprocess layer costs a command's start more than its own work.
+  const btrfs = await import('../btrfs/btrfs.js');
   const def = await btrfs.getDefault(system.root);
   return snapshotNumberFromPath(def.path, system.snapshotsFsPath);
 }
 
 export async function setDefaultSnapshot(system: System, number: number): Promise<void> {
+  const btrfs = await import('../btrfs/btrfs.js');
   await btrfs.setDefault(system.store.paths(number).snapshot);
 }

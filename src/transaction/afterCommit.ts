@@ -22,6 +22,8 @@ export interface Committed {
   /** The package manager said so (zypper's 102); otherwise the level follows the manifest. */
   rebootNeeded: boolean;
   manifest: Manifest | undefined;
+  /** The commit set the Btrfs default to N: nothing to look at again. */
+  defaultSet?: boolean;
 }
 
 /** Returns the warnings (one line each); never throws. */
@@ -38,7 +40,7 @@ export async function afterCommit(system: System, committed: Committed): Promise
     }
   };
   await attempt('setting the Btrfs default', async () => {
-    if ((await defaultSnapshot(system)) !== number) await setDefaultSnapshot(system, number);
+    if (!committed.defaultSet && (await defaultSnapshot(system)) !== number) await setDefaultSnapshot(system, number);
   });
   await attempt('clearing its in-progress mark', () => {
     system.store.updateUserdata(number, (ud) => {

@@ -3,22 +3,24 @@
  * part of a btrfs snapshot. N/etc.start is the merge base: a read-only snapshot of the running
  * /etc when the base is booted (so hand edits made before are carried in), or with --continue
  * the base's own etc.start. N/snapshot/etc is a writable snapshot of the base's /etc as it is now.
+ * The root and etc.start are made at the same time: btrfs creates snapshots asked for together
+ * in one transaction commit.
  */
 import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as btrfs from '../btrfs/btrfs.js';
 import type { System } from '../snapshots/system.js';
+import { allSettled } from '../util/settled.js';
 
 export async function clone(system: System, base: number, number: number): Promise<void> {
   const from = system.store.paths(base);
   const to = system.store.paths(number);
-  await btrfs.snapshotSubvolume(from.snapshot, to.snapshot, { readOnly: false });
+  const booted = base === system.booted;
+  const etcStartSource = booted ? join(system.root, 'etc') : existsSync(from.etcStart) ? from.etcStart : from.etc;
+  await allSettled([
+    btrfs.snapshotSubvolume(from.snapshot, to.snapshot, { readOnly: false }),
+    btrfs.snapshotSubvolume(etcStartSource, to.etcStart, { readOnly: true }),
+  ]);
   if (existsSync(to.snapshotEtc)) rmdirSync(to.snapshotEtc);
-  if (base === system.booted) {
-    await btrfs.snapshotSubvolume(join(system.root, 'etc'), to.etcStart, { readOnly: true });
-    await btrfs.snapshotSubvolume(to.etcStart, to.snapshotEtc, { readOnly: false });
-  } else {
-    await btrfs.snapshotSubvolume(existsSync(from.etcStart) ? from.etcStart : from.etc, to.etcStart, { readOnly: true });
-    await btrfs.snapshotSubvolume(from.etc, to.snapshotEtc, { readOnly: false });
-  }
+  await btrfs.snapshotSubvolume(booted ? to.etcStart : from.etc, to.snapshotEtc, { readOnly: false });
 }

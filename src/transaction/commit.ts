@@ -19,6 +19,7 @@ export async function commit(system: System, tx: OpenTransaction): Promise<void>
   });
   await setDefaultSnapshot(system, tx.number);
   tx.committed = true;
+  tx.defaultSet = true;
   log.step(`snapshot ${tx.number} is the next boot`);
   faultPoint('btrfs-default');
 }

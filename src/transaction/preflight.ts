@@ -1,5 +1,5 @@
 /** Checks before a transaction starts: no nesting, namespaces and mounts work, enough space. */
-import { statfsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, statfsSync, writeFileSync } from 'node:fs';
 import { NamespacesUnavailable, NestedTransaction, NotEnoughSpace } from '../errors.js';
 import { escapeControl } from '../util/escape.js';
 import * as btrfs from '../btrfs/btrfs.js';
@@ -12,15 +12,64 @@ export function refuseNesting(env: NodeJS.ProcessEnv = process.env): void {
   if (env.TRANSACTIONAL_UPDATE) throw new NestedTransaction();
 }
 
+/** Where a probe that passed is remembered: /run is empty after every boot. */
+export const NAMESPACE_PROBE_FILE = '/run/transactional-update/namespaces-probed';
+
+/**
+ * What decides whether the probe passes, as text: the boot, the namespaces this process is in,
+ * and what may restrict it (capabilities, seccomp, no_new_privs, the LSM label). Undefined when
+ * any of it cannot be read (then the probe runs every time).
+ */
+export function namespaceIdentity(): string | undefined {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8')
+      .split('\n')
+      .filter((l) => /^(Cap(Eff|Bnd)|NoNewPrivs|Seccomp(_filters)?):/.test(l));
+    let label = '';
+    try {
+      label = readFileSync('/proc/self/attr/current', 'utf8').trim();
+    } catch {
+      // No LSM that labels processes.
+    }
+    return [
+      `boot ${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}`,
+      ...['mnt', 'pid', 'user', 'cgroup'].map((ns) => readlinkSync(`/proc/self/ns/${ns}`)),
+      ...status,
+      `label ${label}`,
+      '',
+    ].join('\n');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Refuse where the tool cannot work, saying which facility is missing — never because a
- * container was merely detected (our own machines look like containers).
+ * container was merely detected (our own machines look like containers). A probe that passed
+ * is not repeated while nothing it depends on changed (namespaceIdentity).
  */
 export async function checkNamespaces(): Promise<void> {
+  const identity = namespaceIdentity();
+  if (identity !== undefined && readProbed() === identity) return;
   const probe = await run('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private', '--', 'mount', '-t', 'tmpfs', 'tu-probe', '/mnt'], { reject: false });
   if (probe.exitCode !== 0) {
     const what = /unshare failed/.test(probe.stderr) ? 'create mount and PID namespaces' : 'mount file systems in a new namespace';
     throw new NamespacesUnavailable(what, probe.stderr);
+  }
+  if (identity === undefined) return;
+  try {
+    mkdirSync('/run/transactional-update', { recursive: true, mode: 0o755 });
+    writeFileSync(NAMESPACE_PROBE_FILE, identity, { mode: 0o644 });
+  } catch {
+    // Not remembered: the next run probes again.
+  }
+}
+
+function readProbed(): string | undefined {
+  try {
+    return readFileSync(NAMESPACE_PROBE_FILE, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,6 +8,7 @@ import { handleBootRequests, isBadPackageSet } from '../boot/index.js';
 import { KnownBadPackageSet } from '../errors.js';
 import { readInstalledPackages } from '../pkg/installed.js';
 import type { System } from '../snapshots/system.js';
+import { allSettled } from '../util/settled.js';
 import { snapshotHasChanges } from './changeCheck.js';
 import type { OpenTransaction } from './prepare.js';
 import type { TransactionRequest } from './request.js';
@@ -16,8 +17,10 @@ export type SealVerdict = 'keep' | 'drop';
 
 export async function seal(system: System, tx: OpenTransaction, request: TransactionRequest): Promise<SealVerdict> {
   const paths = system.store.paths(tx.number);
-  await btrfs.setReadOnly(paths.snapshot, true);
-  await btrfs.snapshotSubvolume(paths.snapshotEtc, paths.etc, { readOnly: true });
+  await allSettled([
+    btrfs.setReadOnly(paths.snapshot, true),
+    btrfs.snapshotSubvolume(paths.snapshotEtc, paths.etc, { readOnly: true }),
+  ]);
   if (request.dropIfNoChange && !(await snapshotHasChanges(system, tx.base, tx.number))) return 'drop';
   if (request.refuseBadPackageSets && isBadPackageSet(system.stateDir, await readInstalledPackages(paths.snapshot))) {
     throw new KnownBadPackageSet();

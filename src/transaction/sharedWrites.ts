@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import * as btrfs from '../btrfs/btrfs.js';
+import { currentMounts } from '../util/mountinfo.js';
 import type { ChrootFacts } from '../chroot/plan.js';
 import type { FileChange } from '../manifest/types.js';
 import { log } from '../util/log.js';
@@ -16,11 +17,22 @@ export interface WriteMark {
   generation: number;
 }
 
+/**
+ * The marks are taken before the run. The file system's generation from sysfs serves every
+ * subvolume on it without a subprocess: files written in transactions from that one on are
+ * exactly those written after the subvolume's own generation (it is at most the file system's,
+ * and no transaction in between touched the subvolume). Elsewhere btrfs is asked per subvolume.
+ */
 export async function markSharedSubvolumes(mounts: ChrootFacts['sharedMounts']): Promise<WriteMark[]> {
   const marks: WriteMark[] = [];
+  const mounted = currentMounts();
   for (const m of mounts) {
     try {
-      marks.push({ ...m, generation: await btrfs.currentGeneration(m.source) });
+      const mount = mounted.filter((e) => e.target === m.source).at(-1);
+      const fsGeneration = mount?.fstype === 'btrfs' ? btrfs.filesystemGeneration(mount.source) : undefined;
+      // filesWrittenSince(g) lists writes in transactions after g.
+      const generation = fsGeneration !== undefined ? fsGeneration - 1 : await btrfs.currentGeneration(m.source);
+      marks.push({ ...m, generation });
     } catch (error) {
       log.detail(`no write tracking for ${m.inside}: ${String(error)}`);
     }
@@ -28,20 +40,30 @@ export async function markSharedSubvolumes(mounts: ChrootFacts['sharedMounts']):
   return marks;
 }
 
-/** Our own log file is written by us, not by the transaction. */
+/** Our own log file and state (the lock's pid, boot history) are written by us, not by the transaction. */
 const OWN_FILES = new Set(['/var/log/transactional-update.log']);
+const OWN_STATE = '/var/lib/transactional-update/';
+const isOwn = (path: string) => OWN_FILES.has(path) || path.startsWith(OWN_STATE);
 
 export async function sharedWritesSince(marks: WriteMark[], _systemRoot: string): Promise<FileChange[]> {
   const changes: FileChange[] = [];
-  for (const mark of marks) {
-    try {
-      for (const relative of await btrfs.filesWrittenSince(mark.source, mark.generation)) {
-        const path = join(mark.inside, relative);
-        if (!OWN_FILES.has(path)) changes.push({ path, change: 'modified', modified: { content: true } });
-      }
-    } catch (error) {
-      log.detail(`could not list writes to ${mark.inside}: ${String(error)}`);
-    }
+  let answers: Array<string[] | Error>;
+  try {
+    answers = await btrfs.filesWrittenSinceEach(marks.map((m) => ({ path: m.source, generation: m.generation })));
+  } catch (error) {
+    log.detail(`could not list writes to the shared subvolumes: ${String(error)}`);
+    return [];
   }
+  marks.forEach((mark, i) => {
+    const answer = answers[i]!;
+    if (answer instanceof Error) {
+      log.detail(`could not list writes to ${mark.inside}: ${answer.message}`);
+      return;
+    }
+    for (const relative of answer) {
+      const path = join(mark.inside, relative);
+      if (!isOwn(path)) changes.push({ path, change: 'modified', modified: { content: true } });
+    }
+  });
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -19,7 +19,7 @@ import { clone } from './clone.js';
 import { commit } from './commit.js';
 import { faultPoint } from './faultPoint.js';
 import { recordManifest } from './manifest.js';
-import { prepare } from './prepare.js';
+import { prepare, type OpenTransaction } from './prepare.js';
 import type { TransactionOutcome, TransactionRequest } from './request.js';
 import { runSteps, type StepsResult } from './runSteps.js';
 import { seal } from './seal.js';
@@ -30,6 +30,15 @@ export type { ShellMode, TransactionOutcome, TransactionRequest, TransactionStep
 export async function runTransaction(system: System, request: TransactionRequest): Promise<TransactionOutcome> {
   const tx = await prepare(system, request);
   using _lock = tx.lock;
+  try {
+    return await transact(system, request, tx);
+  } finally {
+    // Nothing of the transaction depends on it any more: a mount left behind is the next run's to sweep.
+    await tx.topLevel.release().catch((error: unknown) => log.warn(`could not unmount the Btrfs top level (${errorMessage(error)}); the next run removes it`));
+  }
+}
+
+async function transact(system: System, request: TransactionRequest, tx: OpenTransaction): Promise<TransactionOutcome> {
   using signals = watchSignals(request.shell?.terminal ?? false);
   let ran: StepsResult | undefined;
   let manifest: Manifest | undefined;
@@ -62,6 +71,6 @@ export async function runTransaction(system: System, request: TransactionRequest
     rmSync(`${tx.requestDir}.stubs`, { recursive: true, force: true });
   }
   const rebootNeeded = ran?.rebootNeeded ?? false;
-  warnings.push(...(await afterCommit(system, { number: tx.number, base: tx.base, rebootNeeded, manifest })));
+  warnings.push(...(await afterCommit(system, { number: tx.number, base: tx.base, rebootNeeded, manifest, defaultSet: tx.defaultSet })));
   return { status: 'committed', number: tx.number, base: tx.base, rebootNeeded, messages: ran?.messages ?? [], warnings };
 }

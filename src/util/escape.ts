@@ -4,9 +4,12 @@
  */
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\\]/g;
+const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f\\]/;
 
 /** Escape control characters (C0, DEL, C1) and backslashes as \n, \t, \xNN. */
 export function escapeControl(text: string): string {
+  // Most text has nothing to escape: a test is cheaper than a replace with a callback.
+  if (!HAS_CONTROL.test(text)) return text;
   return text.replace(CONTROL, (ch) => {
     switch (ch) {
       case '\\': return '\\\\';

@@ -32,6 +32,8 @@ export function parseMountInfo(text: string): MountEntry[] {
 }
 
 export function decodeOctal(text: string): string {
+  // Most fields have no escape: the byte-wise decoding below is for the few that do.
+  if (!text.includes('\\')) return text;
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     if (text[i] === '\\' && /^[0-7]{3}$/.test(text.slice(i + 1, i + 4))) {

@@ -35,15 +35,27 @@ const FILE_GROUPS: readonly { kind: FileChangeKind; label: string }[] = [
 const MODIFICATION_WORDS: readonly (keyof FileModification)[] = ['content', 'permissions', 'owner', 'group', 'xattrs', 'acl'];
 
 export function describeModification(modified: FileModification | undefined): string {
-  const words = MODIFICATION_WORDS.filter((key) => modified?.[key]);
+  if (modified === undefined) return '';
+  // The usual case (a rewritten file) without building a list.
+  if (modified.content === true && modified.permissions === undefined && modified.owner === undefined && modified.group === undefined
+    && modified.xattrs === undefined && modified.acl === undefined) return 'content';
+  const words = MODIFICATION_WORDS.filter((key) => modified[key]);
   return words.join(', ');
 }
 
-/** Files grouped by change; within a group sorted by path. */
+const byPath = (a: FileChange, b: FileChange) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+function isSortedByPath(files: readonly FileChange[]): boolean {
+  for (let i = 1; i < files.length; i++) if (files[i - 1]!.path > files[i]!.path) return false;
+  return true;
+}
+
+/** Files grouped by change; within a group sorted by path (a manifest's files already are). */
 export function renderFiles(files: readonly FileChange[], p: Palette, indent = '  '): string[] {
   const lines: string[] = [];
   for (const group of FILE_GROUPS) {
-    const members = files.filter((f) => f.change === group.kind).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const members = files.filter((f) => f.change === group.kind);
+    if (!isSortedByPath(members)) members.sort(byPath);
     if (members.length === 0) continue;
     const colour = group.kind === 'created' ? p.added : group.kind === 'deleted' ? p.removed : p.changed;
     lines.push(`${indent}${colour(group.label)} (${members.length})`);
@@ -53,6 +65,7 @@ export function renderFiles(files: readonly FileChange[], p: Palette, indent = '
 }
 
 function fileDetail(f: FileChange, p: Palette): string {
+  if (f.from === undefined && f.change !== 'modified' && f.change !== 'type-changed') return '';
   const parts: string[] = [];
   const from = displayFrom(f);
   if (from !== undefined) parts.push(`from ${from}`);

@@ -3,7 +3,6 @@
  * own send stream, the config diffs, the packages. Shared by the manifest of a transaction,
  * manifests computed on demand, and `diff A B`.
  */
-import { join } from 'node:path';
 import { computeFileChanges } from '../files/fileChanges.js';
 import { findPackageDatabase, readInstalledPackages } from '../../pkg/installed.js';
 import { compareFor, packageDelta } from '../../pkg/delta.js';
@@ -11,32 +10,9 @@ import { computeConfigChanges } from '../config/configChanges.js';
 import type { ConfigCaps } from '../config/configPolicy.js';
 import { isUnderEtc } from '../summary.js';
 import type { ConfigChange, FileChange, PackageChange } from '../types.js';
-import { isSubvolumeRoot } from '../../btrfs/subvolume.js';
 
-/** Where a store keeps snapshot N's trees (SnapshotStore satisfies this). */
-export interface SnapshotTrees {
-  paths(number: number): { snapshot: string; etc: string; etcStart: string };
-}
-
-export interface SnapshotLayout {
-  /** The read-only root subvolume. */
-  root: string;
-  /**
-   * The read-only copy of /etc kept beside the root (N/etc), or undefined for a snapshot whose
-   * /etc is a plain directory inside its root (made by snapper or an older tool).
-   */
-  etc: string | undefined;
-}
-
-export function layoutOf(store: SnapshotTrees, number: number): SnapshotLayout {
-  const paths = store.paths(number);
-  return { root: paths.snapshot, etc: isSubvolumeRoot(paths.etc) ? paths.etc : undefined };
-}
-
-/** /etc of a layout as a directory to read files from. */
-export function etcDirectory(layout: SnapshotLayout): string {
-  return layout.etc ?? join(layout.root, 'etc');
-}
+export { etcDirectory, layoutOf, type SnapshotLayout, type SnapshotTrees } from './layout.js';
+import { etcDirectory, type SnapshotLayout } from './layout.js';
 
 export interface TreeComparison {
   /** Root and /etc changes, absolute paths, sorted. */
@@ -89,10 +65,5 @@ export async function comparePackages(beforeRoot: string | undefined, afterRoot:
   return packageDelta(before, after, compareFor(database!.kind));
 }
 
-export function sortByPath<T extends { path: string }>(items: T[]): T[] {
-  return items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-export function bytesOfPatches(config: readonly ConfigChange[]): number {
-  return config.reduce((sum, c) => sum + (c.patch === null ? 0 : Buffer.byteLength(c.patch)), 0);
-}
+export { bytesOfPatches, sortByPath } from './layout.js';
+import { sortByPath } from './layout.js';

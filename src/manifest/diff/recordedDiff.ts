@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseInfo } from '../../snapshots/infoXml.js';
-import { bytesOfPatches, compareEtc, layoutOf, sortByPath, type SnapshotTrees } from './compare.js';
+import { bytesOfPatches, layoutOf, sortByPath, type SnapshotTrees } from './layout.js';
 import type { ConfigCaps } from '../config/configPolicy.js';
 import { readManifest } from '../storeJson.js';
 import { isUnderEtc } from '../summary.js';
@@ -44,6 +44,7 @@ export async function recordedDiff(
   const before = layoutOf(store, from);
   const after = layoutOf(store, to);
   if (before.etc === undefined || after.etc === undefined) return undefined;
+  const { compareEtc } = await import('./compare.js');
   const etc = await compareEtc(before.etc, after.etc, caps);
   const files = sortByPath([...manifest.files.filter((f) => !isUnderEtc(f.path)), ...etc.files]);
   return assemble(from, to, manifest, files, etc.config);

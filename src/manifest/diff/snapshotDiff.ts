@@ -3,7 +3,7 @@
  * was recorded against A it answers (recordedDiff.ts); otherwise the snapshots themselves are
  * compared (root against root, etc against etc, package databases), no manifest needed.
  */
-import { comparePackages, compareTrees, layoutOf } from './compare.js';
+import { layoutOf } from './layout.js';
 import { DEFAULT_CONFIG_CAPS, type ConfigCaps } from '../config/configPolicy.js';
 import { recordedDiff, type RecordedDiffStore } from './recordedDiff.js';
 import type { ConfigChange, FileChange, PackageChange } from '../types.js';
@@ -30,6 +30,8 @@ export async function diffSnapshots(
     const recorded = await recordedDiff(store, from, to, DEFAULT_CONFIG_CAPS);
     if (recorded) return recorded;
   }
+  // The comparison (send streams, subprocesses) is loaded only when the manifest cannot answer.
+  const { comparePackages, compareTrees } = await import('./compare.js');
   const before = layoutOf(store, from);
   const after = layoutOf(store, to);
   const [trees, packages] = await Promise.all([

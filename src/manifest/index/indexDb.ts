@@ -46,6 +46,30 @@ function openIndexAt(path: string): Database {
   }
 }
 
+/**
+ * Index snapshot N alone, its info.xml and the manifest just written, without looking at the
+ * other snapshots: a transaction adds one snapshot, and its cost must not grow with the store.
+ * Whatever else changed is found by the next reader's freshness check (ensureIndexFresh).
+ * Throws where the index cannot be opened; the caller then brings it up to date as a whole.
+ */
+export function indexOneSnapshot(store: ManifestLocator, manifest: Manifest): void {
+  const db = openIndex(store);
+  try {
+    const paths = store.paths(manifest.number);
+    const disk: OnDisk = {
+      number: manifest.number,
+      info: fileSignature(statSync(`${paths.dir}/info.xml`, { throwIfNoEntry: false })),
+      json: fileSignature(statSync(paths.manifest, { throwIfNoEntry: false })),
+    };
+    db.transaction(() => {
+      writeInfoRow(db, store, disk);
+      writeManifestRows(db, manifest.number, disk.json, manifest);
+    }).immediate();
+  } finally {
+    db.close();
+  }
+}
+
 /** Index one manifest (replacing what the index held for its snapshot) in one SQL transaction. */
 export function indexManifest(db: Database, manifest: Manifest, jsonSignature: FileSignature = null): void {
   db.transaction(() => {
