@@ -199,7 +199,7 @@ describe('unit contents', () => {
   const unit = (name: string) => readFileSync(join(UNITS_DIR, name), 'utf8');
 
   it('run the tool at /usr/sbin, where the Debian package puts it, with the commands of the design', () => {
-    expect(unit('transactional-update.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update --non-interactive \$\{UPDATE_METHOD\}$/m);
+    expect(unit('transactional-update.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update --non-interactive --drop-if-no-change \$\{UPDATE_METHOD\}$/m);
     expect(unit('transactional-update.service')).toMatch(/^Environment=UPDATE_METHOD=up$/m);
     expect(unit('transactional-update-reboot.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update reboot --if-needed$/m);
     expect(unit('transactional-update-health-check.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update health-check$/m);
