@@ -131,7 +131,6 @@ describe.skipIf(skip).sequential('the installed package manages the booted machi
     expect(await status()).toMatchObject({ booted: 2, default: 3, rebootPending: true });
     // Step 4's edit: on the running system, after the transaction, before the reboot.
     await g.ok('echo "made on 2 after snapshot 3" > /etc/tu-test-late-edit', cmd);
-    await g.ok(`${TU_TEST} report before-reboot-3`, cmd);
     // The reboot timer's service reboots the guest; QEMU ends (-no-reboot).
     await g.ok(`${TU_TEST} arm transactional-update-reboot`, cmd);
     await g.waitExit({ timeoutMs: COMMAND_WAIT_MS, what: 'reboot by the reboot timer' });
@@ -146,8 +145,8 @@ describe.skipIf(skip).sequential('the installed package manages the booted machi
     expect(await version()).toBe('2.0');
     expect(await status()).toMatchObject({ booted: 3, health: { snapshot: 3, status: 'pass', fallback: false }, knownGood: 3 });
     const journal = await g.ok('journalctl -b -1 -o cat -u transactional-update-reboot.service', cmd);
-    expect(journal).toMatch(/snapshot 3 is pending and the maintenance window is open until .*; /);
-    expect(journal).not.toMatch(/soft-reboot/);
+    // The reason it rebooted, and how: a full reboot, as soft-reboot is not allowed.
+    expect(journal).toMatch(/snapshot 3 is pending and the maintenance window is open until [^;\n]+; REBOOT_METHOD=systemd: .*REBOOT_ALLOW_SOFT_REBOOT=no/);
   });
 
   it('4. /etc edits: an edit made on the running system after the transaction is there after the reboot', async (ctx) => {
@@ -262,7 +261,7 @@ describe.skipIf(skip).sequential('the installed package manages the booted machi
     expect(s).toMatchObject({ booted: 5, default: 5, health: { snapshot: 5, status: 'pass' } });
     expect(s.badPackageSets?.map((b) => b.snapshot)).toEqual([8]);
     expect(await timer('transactional-update')).not.toBe('success');
-    expect(await g.ok('journalctl -b -o cat -u transactional-update.service', cmd)).toMatch(/bad/i);
+    expect(await g.ok('journalctl -b -o cat -u transactional-update.service', cmd)).toMatch(/would rebuild a package set that failed its health check before; nothing was changed/);
     expect((await list()).map((x) => x.number)).toEqual([1, 2, 3, 4, 5, 8]);
     await m.reboot(g, 'systemctl poweroff');
     await m.read(async (img) => {

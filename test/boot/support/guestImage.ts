@@ -4,6 +4,7 @@
  * then gives the running system's /etc what a test rig needs and nothing of the tool:
  *
  *  - root logged in on the serial console (a getty drop-in), so the host can type there;
+ *  - a boot menu that waits 1 s instead of 5;
  *  - a probe unit that only says on the serial line that a boot is complete;
  *  - the suite's second disk (label TU-TEST) mounted at /srv/tu-test: a signed apt repository
  *    (apt's only source, key under /etc/apt/keyrings, Signed-By) and the suite's commands.
@@ -13,6 +14,8 @@
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { refreshBootMenu } from '../../../src/boot/menu.js';
+import { readBootSettings, writeBootSettings } from '../../../src/boot/settings.js';
 import { findBuiltPackage } from '../../../src/image/toolPackage.js';
 import { run } from '../../../src/util/exec.js';
 import { aptSources, buildRepo, ensureSigningKey, KEYRING_PATH_IN_ROOT, APT_SOURCES_NAME, type PackageRef, type SigningKey } from '../../support/repo.js';
@@ -81,6 +84,9 @@ export async function prepareGuest(file: string, workDir: string, key: SigningKe
     mkdirSync(join(img.system.root, KEYRING_PATH_IN_ROOT, '..'), { recursive: true });
     copyFileSync(key.publicKey, join(img.system.root, KEYRING_PATH_IN_ROOT));
     chmodSync(join(img.system.root, KEYRING_PATH_IN_ROOT), 0o644);
+    // A one-second menu (the default is 5 s): seven boots a run.
+    writeBootSettings(img.top, { ...readBootSettings(img.top), timeout: 1 });
+    await refreshBootMenu(img.system);
     // The mount point, on the shared /srv subvolume.
     mkdirSync(join(img.top, '@/srv', TEST_DISK_MOUNT.replace(/^\/srv\//, '')), { recursive: true });
   } finally {
