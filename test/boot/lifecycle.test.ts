@@ -165,7 +165,9 @@ describe.skipIf(skip).sequential('the installed package manages the booted machi
     expect(s).toMatchObject({ booted: 3, default: 4, rebootPending: true });
     expect(s.reboot?.due).toBeTruthy();
     expect(Date.parse(s.reboot!.due!)).toBeGreaterThan(Date.now() + 60 * 60_000);
-    expect(await g.ok('transactional-update status', cmd)).toMatch(/snapshot 4 is pending; the next maintenance window opens at \S+/);
+    const text = await g.ok('transactional-update status', cmd);
+    expect(text).toMatch(/^Next maintenance window: \d{4}-\d\d-\d\d \d\d:\d\d /m);
+    expect(text).toMatch(/^Reboot needed: \S+ \(for snapshot 4\), due at \d{4}-\d\d-\d\d \d\d:\d\d /m);
     expect(await version()).toBe('2.0');
   });
 
