@@ -29,7 +29,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readGrubEnv } from '../../src/boot/grubEnv.js';
-import { badPackageSets, knownGoodList } from '../../src/boot/state.js';
+import { badPackageSets, knownGoodList, readHealthResult } from '../../src/boot/state.js';
 import { defaultSnapshot } from '../../src/snapshots/system.js';
 import { requireMachine } from '../support/requirements.js';
 import { TU_TEST } from './support/guestImage.js';
@@ -249,12 +249,15 @@ describe.skipIf(skip).sequential('the installed package manages the booted machi
     await g.waitExit({ timeoutMs: COMMAND_WAIT_MS, what: 'reboot into 8 by the reboot timer' });
 
     g = await m.boot('bad-update');
-    // No login: the health check fails and reboots before the probe.
-    await g.waitFor(/tu-daily 4\.0 breaks this snapshot on purpose/, { timeoutMs: 2 * COMMAND_WAIT_MS, what: 'the failing health check of 8' });
-    await g.waitExit({ timeoutMs: COMMAND_WAIT_MS, what: 'reboot after the failed health check' });
+    // No login: the health check fails and reboots before the probe; what it found is on disk.
+    await g.waitExit({ timeoutMs: 2 * COMMAND_WAIT_MS, what: 'reboot after the failed health check of 8' });
     await m.read(async (img) => {
       expect(await defaultSnapshot(img.system)).toBe(5);
-      expect(badPackageSets(img.system.stateDir).map((s) => s.snapshot)).toEqual([8]);
+      expect(readHealthResult(img.system.stateDir)).toMatchObject({ snapshot: 8, status: 'fail' });
+      expect(JSON.stringify(readHealthResult(img.system.stateDir)?.failures)).toMatch(/50-tu-daily/);
+      const bad = badPackageSets(img.system.stateDir);
+      expect(bad.map((s) => s.snapshot)).toEqual([8]);
+      expect(bad[0]!.packages.some((p) => p.name === 'tu-daily' && p.version === '4.0')).toBe(true);
     });
 
     g = await m.boot('fallen-back');
