@@ -46,6 +46,11 @@ export interface RebootRequest {
   waitUpToMs?: number;
   /** How to wait (tests pass a recorder); default: a real timer. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Called with the decision before anything restarts: the reason must reach the journal
+   * before the reboot stops the service that says it (seen under QEMU: the line was lost).
+   */
+  announce?: (decision: RebootDecision) => void;
 }
 
 /** How often transactional-update-reboot.timer runs `reboot --if-needed` (OnCalendar=*:0/15). */
@@ -91,6 +96,7 @@ export async function runReboot(request: RebootRequest): Promise<RebootDecision>
     ({ pending, decision } = decideAt(now));
   }
   log.step(`reboot: ${decision.action}: ${decision.reason}`);
+  request.announce?.(decision);
   if (decision.action !== 'reboot' || !decision.method) return decision;
   const method = decision.method;
   const restart = () =>

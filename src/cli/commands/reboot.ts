@@ -26,6 +26,15 @@ async function rebootCommand(ctx: CliContext, ifNeeded: boolean): Promise<void> 
   const { REBOOT_CHECK_INTERVAL_MS, runReboot } = await import('../../reboot/run.js');
   const { formatInZone } = await import('../../reboot/timezone.js');
   const node = openFleetNode(fleetSettings(config), system.stateDir);
+  // Said once, before a restart (which stops this process) or when nothing restarts.
+  let said = false;
+  const say = (decision: RebootDecision) => {
+    if (said) return;
+    said = true;
+    log.step(`reboot: ${decision.reason}`);
+    if (ctx.options.json) ctx.print(jsonLine(decisionJson(decision, settings.rebootTimeZone, formatInZone)));
+    else ctx.note(decision.reason);
+  };
   try {
     const decision = await runReboot({
       root: system.root,
@@ -36,6 +45,7 @@ async function rebootCommand(ctx: CliContext, ifNeeded: boolean): Promise<void> 
       settings,
       ifNeeded,
       waitUpToMs: ifNeeded ? REBOOT_CHECK_INTERVAL_MS : 0,
+      announce: say,
       ...(node
         ? {
             around: async (restart, { until, snapshot }) => {
@@ -49,9 +59,7 @@ async function rebootCommand(ctx: CliContext, ifNeeded: boolean): Promise<void> 
           }
         : {}),
     });
-    log.step(`reboot: ${decision.reason}`);
-    if (ctx.options.json) ctx.print(jsonLine(decisionJson(decision, settings.rebootTimeZone, formatInZone)));
-    else ctx.note(decision.reason);
+    say(decision);
   } finally {
     node?.lock.close();
   }

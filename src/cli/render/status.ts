@@ -28,7 +28,11 @@ export function renderStatus(s: SystemStatus, p: Palette): string[] {
         ? `Maintenance window: open now, until ${formatInZone(r.window.end, r.timeZone)}`
         : `Next maintenance window: ${formatInZone(r.window.start, r.timeZone)}`);
     }
-    if (r.pending && rebootPending) lines.push(`Reboot needed: ${r.pending.level} (for snapshot ${r.pending.snapshot})`);
+    if (r.pending && rebootPending) {
+      // With windows, when the reboot timer will do it (the same time `reboot --if-needed` picks).
+      const due = r.window && r.rebootDue ? `, due at ${formatInZone(r.rebootDue, r.timeZone)}` : '';
+      lines.push(`Reboot needed: ${r.pending.level} (for snapshot ${r.pending.snapshot})${due}`);
+    }
   } else {
     lines.push('Configuration: unreadable; no reboot plan (see the warning above)');
   }

@@ -56,6 +56,10 @@ describe.skipIf(skip)('fixture packages', () => {
       'tu-conf 1.0',
       'tu-conf 2.0',
       'tu-daemon 1.0',
+      'tu-daily 1.0',
+      'tu-daily 2.0',
+      'tu-daily 3.0',
+      'tu-daily 4.0',
       'tu-hello 1.0',
       'tu-hello 2.0',
     ]);

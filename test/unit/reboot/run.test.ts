@@ -51,6 +51,16 @@ describe('runReboot', () => {
     expect(readFileSync(sys.marker, 'utf8')).toBe('5 kexec\n');
   });
 
+  it('announces its decision before it restarts (the reason must reach the journal before the reboot stops the service)', async () => {
+    const sys = system();
+    recordRebootLevel(sys.stateDir, 5, 'reboot');
+    const announced: Array<{ reason: string; restartedYet: boolean }> = [];
+    const decision = await runReboot(request(sys, {}, { announce: (d) => announced.push({ reason: d.reason, restartedYet: existsSync(sys.marker) }) }));
+    expect(decision.action).toBe('reboot');
+    expect(announced).toEqual([{ reason: decision.reason, restartedYet: false }]);
+    expect(existsSync(sys.marker)).toBe(true);
+  });
+
   it('does nothing when the next boot is the running snapshot', async () => {
     const sys = system();
     recordRebootLevel(sys.stateDir, 5, 'kexec');
