@@ -1,5 +1,6 @@
 /** `status` for people, and its --json (docs/json-output.md), from src/operations/status.ts's data. */
 import { formatInZone } from '../../reboot/timezone.js';
+import { describeLevelCause } from './rebootLevel.js';
 import type { SnapshotRow } from '../../snapshots/overview.js';
 import type { SystemStatus } from '../../operations/status.js';
 import { escapeControl } from '../../util/escape.js';
@@ -28,7 +29,13 @@ export function renderStatus(s: SystemStatus, p: Palette): string[] {
         ? `Maintenance window: open now, until ${formatInZone(r.window.end, r.timeZone)}`
         : `Next maintenance window: ${formatInZone(r.window.start, r.timeZone)}`);
     }
-    if (r.pending && rebootPending) lines.push(`Reboot needed: ${r.pending.level} (for snapshot ${r.pending.snapshot})`);
+    if (r.pending && rebootPending) {
+      const causes = r.pending.causes;
+      const setBy = causes.length === 0
+        ? ''
+        : `, set by ${causes.map((c) => `${causes.length > 1 || c.snapshot !== r.pending!.snapshot ? `snapshot ${c.snapshot}: ` : ''}${escapeControl(describeLevelCause(c))}`).join('; ')}`;
+      lines.push(`Reboot needed: ${r.pending.level} (for snapshot ${r.pending.snapshot})${setBy}`);
+    }
   } else {
     lines.push('Configuration: unreadable; no reboot plan (see the warning above)');
   }
@@ -67,7 +74,7 @@ export function statusJson(s: SystemStatus) {
     damaged: s.damaged,
     ...(s.rebootMethod ? { rebootMethod: s.rebootMethod } : {}),
     ...(r?.window ? { nextWindow: { start: r.window.start.toISOString(), end: r.window.end.toISOString(), open: r.inWindow } } : {}),
-    ...(r?.pending && rebootPending ? { rebootLevel: r.pending.level } : {}),
+    ...(r?.pending && rebootPending ? { rebootLevel: r.pending.level, rebootLevelSetBy: r.pending.causes } : {}),
     ...(r ? { reboot: { summary: r.summary, due: r.rebootDue?.toISOString() ?? null } } : {}),
     ...(s.nextBootPreview ? { nextBoot: rollbackPreviewJson(s.nextBootPreview) } : {}),
     ...(rebootPending ? { pendingEtcEdits: s.boot.pendingEtcEdits ?? null } : {}),
