@@ -16,6 +16,8 @@ import {
 } from '../../../src/boot/bootIdentity.js';
 import { checkRoot } from '../../../src/boot/health/healthChecks.js';
 import { decideFallbackRollback, decideHealth } from '../../../src/boot/health/healthDecision.js';
+import { mountedSnapshot } from '../../../src/snapshots/system.js';
+import { parseMountInfo } from '../../../src/util/mountinfo.js';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../../fixtures/boot', name), 'utf8');
 /** GRUB's fallback entry booted known-good snapshot 3 (tu.snapshot=3 tu.fallback=1). */
@@ -28,6 +30,29 @@ const marker = (from: number, to: number, bootId = BOOT_ID): SoftRebootMarker =>
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a recorded soft-reboot (fixtures/boot/soft-reboot: QEMU, Debian 13, systemd 257)', () => {
+  const dir = join(__dirname, '../../../fixtures/boot/soft-reboot');
+  const mounts = parseMountInfo(readFileSync(join(dir, 'mountinfo.txt'), 'utf8'));
+
+  it('the running snapshot is what / mounts, not what the kernel was told', () => {
+    expect(mountedSnapshot(mounts, '/')).toEqual({ booted: 4, snapshotsFsPath: '@/.snapshots' });
+    expect(readFileSync(join(dir, 'cmdline.txt'), 'utf8')).toContain('tu.snapshot=3');
+    // The shared subvolumes came back from snapshot 4's fstab after the switch.
+    const shared = mounts.filter((m) => m.fstype === 'btrfs' && m.target !== '/').map((m) => `${m.target} ${m.fsroot}`);
+    expect(shared.sort()).toEqual(['/.snapshots /@/.snapshots', '/home /@/home', '/opt /@/opt', '/root /@/root', '/srv /@/srv', '/usr/local /@/usr/local', '/var /@/var']);
+  });
+
+  it('with the marker of the same boot id, it is a soft-reboot from 3 to 4 and the root check passes', () => {
+    const identity = readBootIdentity(mountedSnapshot(mounts, '/')!.booted, {
+      cmdline: readFileSync(join(dir, 'cmdline.txt'), 'utf8'),
+      markerPath: join(dir, 'soft-reboot.json'),
+      bootIdPath: join(dir, 'boot_id'),
+    });
+    expect(identity).toMatchObject({ booted: 4, kernel: { snapshot: 3, fallback: false }, softReboot: { from: 3, to: 4 }, fallbackBoot: false, intended: 4 });
+    expect(checkRoot(identity)).toEqual({ name: 'root', ok: true, message: 'the root is snapshot 4 (soft-rebooted from snapshot 3)' });
+  });
 });
 
 describe('identifyBoot', () => {
