@@ -58,6 +58,7 @@ describe.skipIf(skip)('fixture packages', () => {
       'tu-daemon 1.0',
       'tu-hello 1.0',
       'tu-hello 2.0',
+      'tu-kmod 1.0',
     ]);
   });
 
