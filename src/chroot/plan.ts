@@ -57,7 +57,9 @@ export function planMounts(facts: ChrootFacts): MountOp[] {
     { op: 'tmpfs', path: inside(root, '/run/lock'), mode: '1777' },
     { op: 'tmpfs', path: inside(root, '/tmp'), mode: '1777' },
   ];
-  for (const m of facts.sharedMounts) ops.push({ op: 'bind', source: m.source, target: inside(root, m.inside) });
+  // Recursively: a disk the system mounts below a shared subvolume (/srv/data, /var/lib/x) is
+  // part of what the chroot must see, as on the running system (an apt repository on it).
+  for (const m of facts.sharedMounts) ops.push({ op: 'rbind', source: m.source, target: inside(root, m.inside) });
   if (facts.bootEfi) ops.push({ op: 'bind', source: facts.bootEfi, target: inside(root, '/boot/efi') });
   for (const b of facts.binds) {
     if (b.underRun) ops.push({ op: 'mkdir', path: inside(root, b.inside) });

@@ -8,7 +8,9 @@ import type { ShellMode, TransactionStep } from './request.js';
 export function shellStep(shell: ShellMode, number: number): TransactionStep {
   return {
     argv: ['/bin/sh', '-c', SHELL_WRAPPER, 'transactional-update-shell', shell.terminal ? 'ask' : 'no'],
-    env: { PS1: `transactional-update ${number}:\\w # ` },
+    // The prompt says this is a new snapshot and which one. Debian's /etc/bash.bashrc replaces
+    // PS1 but shows $debian_chroot in front of its own: "(transactional update 5)root@host:/# ".
+    env: { PS1: `transactional update ${number}:\\w # `, debian_chroot: `transactional update ${number}` },
     label: 'shell',
     // On a terminal the discard question comes from inside the chroot: the shell's process
     // group holds the terminal, and ours may no longer read it once the shell has exited.

@@ -199,7 +199,7 @@ describe('unit contents', () => {
   const unit = (name: string) => readFileSync(join(UNITS_DIR, name), 'utf8');
 
   it('run the tool at /usr/sbin, where the Debian package puts it, with the commands of the design', () => {
-    expect(unit('transactional-update.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update --non-interactive \$\{UPDATE_METHOD\}$/m);
+    expect(unit('transactional-update.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update --non-interactive --drop-if-no-change \$\{UPDATE_METHOD\}$/m);
     expect(unit('transactional-update.service')).toMatch(/^Environment=UPDATE_METHOD=up$/m);
     expect(unit('transactional-update-reboot.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update reboot --if-needed$/m);
     expect(unit('transactional-update-health-check.service')).toMatch(/^ExecStart=\/usr\/sbin\/transactional-update health-check$/m);
@@ -244,4 +244,54 @@ describe('unit contents', () => {
     expect(health).toMatch(/^RequiredBy=boot-complete.target$/m);
     expect(health).toMatch(/^WantedBy=multi-user.target$/m);
   });
+
+  it('order the /etc merge after the mounts it needs and before nothing that runs before them (no ordering cycle)', () => {
+    // The merge needs /var and /.snapshots, which are mounted after local-fs-pre.target. A unit
+    // the merge is ordered before must therefore not itself run before local-fs-pre.target —
+    // that is an ordering cycle, which systemd breaks by dropping some job of the boot.
+    const before = [...unit('transactional-update-etc-merge.service').matchAll(/^Before=(.*)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/));
+    expect(before).toContain('sysinit.target');
+    const order = distributionOrder();
+    for (const name of before.filter((n) => n !== 'shutdown.target')) {
+      expect(orderedBefore(order, name, 'local-fs-pre.target'), `${name} runs before local-fs-pre.target`).toBe(false);
+    }
+  });
 });
+
+/** The distribution's units as edges "a runs before b" (from Before= of a and After= of b). */
+function distributionOrder(): Map<string, Set<string>> {
+  const edges = new Map<string, Set<string>>();
+  const add = (a: string, b: string) => {
+    if (!edges.has(a)) edges.set(a, new Set());
+    edges.get(a)!.add(b);
+  };
+  for (const name of readdirSync(HOST_UNITS!)) {
+    if (!/\.(service|target|mount|socket|path)$/.test(name)) continue;
+    let text: string;
+    try {
+      text = readFileSync(join(HOST_UNITS!, name), 'utf8');
+    } catch {
+      continue;
+    }
+    const list = (key: string) => [...text.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].flatMap((m) => m[1]!.trim().split(/\s+/));
+    for (const later of list('Before')) add(name, later);
+    for (const earlier of list('After')) add(earlier, name);
+  }
+  return edges;
+}
+
+function orderedBefore(edges: Map<string, Set<string>>, from: string, target: string): boolean {
+  const seen = new Set<string>([from]);
+  const queue = [from];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (name === target) return true;
+    for (const next of edges.get(name) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return false;
+}

@@ -16,13 +16,28 @@ describe('the chroot mount plan', () => {
       resolv: { kind: 'bind', source: '/etc/resolv.conf' },
       inherited: ['/', '/proc', '/sys/kernel/security', '/dev/pts', '/home', '/var/tmp/tu-dev/mnt', '/var/tmp/tu-dev/mnt/.snapshots', '/var/tmp/tu-dev/mnt/var', '/mnt/other image'],
     });
-    expect(ops.map((o) => o.op)).toEqual(['proc', 'sysfs', 'rbind', 'tmpfs', 'mkdir', 'tmpfs', 'tmpfs', 'bind', 'bind', 'mkdir', 'bind', 'bind', 'detach', 'detach', 'detach']);
+    expect(ops.map((o) => o.op)).toEqual(['proc', 'sysfs', 'rbind', 'tmpfs', 'mkdir', 'tmpfs', 'tmpfs', 'rbind', 'bind', 'mkdir', 'bind', 'bind', 'detach', 'detach', 'detach']);
     expect(ops.filter((o) => o.op === 'detach').map((o) => ('path' in o ? o.path : ''))).toEqual([
       '/var/tmp/tu-dev/mnt/var',
       '/mnt/other image',
       '/home',
     ]);
     expect(planArguments(ops).slice(0, 4)).toEqual(['proc', `${snapshot}/proc`, 'sysfs', `${snapshot}/sys`]);
+  });
+
+  it('binds the shared subvolumes recursively: a disk mounted below /srv is seen inside, as on the running system', () => {
+    const ops = planMounts({
+      snapshotRoot: snapshot,
+      sharedMounts: [{ source: '/srv', inside: '/srv' }],
+      binds: [],
+      resolv: { kind: 'none' },
+      inherited: ['/', '/srv', '/srv/tu-test'],
+    });
+    expect(ops).toContainEqual({ op: 'rbind', source: '/srv', target: `${snapshot}/srv` });
+    // The host's own paths are detached after the copy is made; the copy inside stays.
+    const words = planArguments(ops);
+    expect(words.indexOf('rbind', words.indexOf('rbind') + 1)).toBeLessThan(words.indexOf('detach'));
+    expect(ops.filter((o) => o.op === 'detach').map((o) => ('path' in o ? o.path : ''))).toEqual(['/srv/tu-test', '/srv']);
   });
 
   it('gives /tmp and /run/lock mode 1777 (sticky, for apt\'s _apt user) and /run 0755, as Debian has them', () => {
