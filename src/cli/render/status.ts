@@ -30,11 +30,13 @@ export function renderStatus(s: SystemStatus, p: Palette): string[] {
         : `Next maintenance window: ${formatInZone(r.window.start, r.timeZone)}`);
     }
     if (r.pending && rebootPending) {
+      // With windows, when the reboot timer will do it (the same time `reboot --if-needed` picks).
+      const due = r.window && r.rebootDue ? `, due at ${formatInZone(r.rebootDue, r.timeZone)}` : '';
       const causes = r.pending.causes;
       const setBy = causes.length === 0
         ? ''
         : `, set by ${causes.map((c) => `${causes.length > 1 || c.snapshot !== r.pending!.snapshot ? `snapshot ${c.snapshot}: ` : ''}${escapeControl(describeLevelCause(c))}`).join('; ')}`;
-      lines.push(`Reboot needed: ${r.pending.level} (for snapshot ${r.pending.snapshot})${setBy}`);
+      lines.push(`Reboot needed: ${r.pending.level} (for snapshot ${r.pending.snapshot})${due}${setBy}`);
     }
   } else {
     lines.push('Configuration: unreadable; no reboot plan (see the warning above)');

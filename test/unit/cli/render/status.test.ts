@@ -50,6 +50,17 @@ describe('status', () => {
     ]);
   });
 
+  it('says when the reboot is due when a maintenance window is closed now', () => {
+    const window = { start: new Date('2026-12-01T14:00:00Z'), end: new Date('2026-12-01T15:00:00Z') };
+    const closed: SystemStatus = {
+      ...status,
+      reboot: { ...status.reboot!, pending: { snapshot: 3, level: 'reboot', causes: [] }, windows: ['Tue 14:00 1h'], window, inWindow: false, rebootDue: new Date('2026-12-01T14:20:00Z') },
+    };
+    const lines = renderStatus(closed, PLAIN);
+    expect(lines).toContain('Next maintenance window: 2026-12-01 14:00 +00:00');
+    expect(lines).toContain('Reboot needed: reboot (for snapshot 3), due at 2026-12-01 14:20 +00:00');
+  });
+
   it('--json keeps the documented fields and adds the pointers', () => {
     const json = statusJson(status);
     expect(json).toMatchObject({
