@@ -45,16 +45,18 @@ export function rebootStatePath(stateDir: string): string {
 
 /**
  * Record the level `snapshot` needs. With `base` naming the pending snapshot it continues
- * (--continue), the levels add up: that snapshot's changes have not booted either.
+ * (--continue), the levels add up: that snapshot's changes have not booted either. A base that
+ * is the booted snapshot adds nothing, even when the record still names it (it was pending
+ * until it booted; seen under QEMU: a kexec-level snapshot, booted, made its child kexec too).
  */
 export function recordRebootLevel(
   stateDir: string,
   snapshot: number,
   level: RebootLevel,
-  options: { base?: number; now?: Date; cause?: Omit<LevelCause, 'snapshot' | 'level'> } = {},
+  options: { base?: number; booted?: number | undefined; now?: Date; cause?: Omit<LevelCause, 'snapshot' | 'level'> } = {},
 ): PendingReboot {
   const previous = readPendingReboot(stateDir);
-  const continues = previous !== undefined && options.base !== undefined && previous.snapshot === options.base;
+  const continues = previous !== undefined && options.base !== undefined && previous.snapshot === options.base && options.base !== options.booted;
   const combined = continues ? maxLevel(previous.level, level) : level;
   const own: LevelCause = {
     snapshot,

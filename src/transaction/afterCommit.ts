@@ -52,7 +52,7 @@ export async function afterCommit(system: System, committed: Committed): Promise
   });
   await attempt('recording the reboot level', () => {
     const level = snapshotLevel(system.store, committed.manifest, committed.rebootNeeded);
-    recordRebootLevel(system.stateDir, number, level.level, { base: committed.base, cause: level });
+    recordRebootLevel(system.stateDir, number, level.level, { base: committed.base, booted: system.booted, cause: level });
     faultPoint('reboot-level');
   });
   return warnings;

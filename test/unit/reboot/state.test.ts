@@ -46,6 +46,14 @@ describe('reboot state', () => {
     expect(recordRebootLevel(dir, 8, 'soft-reboot', { now: NOW }).level).toBe('soft-reboot');
   });
 
+  it('a base that has booted adds nothing, though the record still names it', () => {
+    const dir = stateDir();
+    recordRebootLevel(dir, 3, 'kexec', { now: NOW });
+    // 3 booted; a transaction from it records 4.
+    const pending = recordRebootLevel(dir, 4, 'soft-reboot', { base: 3, booted: 3, now: NOW });
+    expect(pending).toMatchObject({ snapshot: 4, level: 'soft-reboot', causes: [{ snapshot: 4, level: 'soft-reboot' }] });
+  });
+
   it('keeps what set each pending level; the highest wins and names its snapshots', () => {
     const dir = stateDir();
     recordRebootLevel(dir, 5, 'soft-reboot', { now: NOW, cause: { paths: ['/usr/bin/tu-hello'], packages: ['tu-hello'] } });
