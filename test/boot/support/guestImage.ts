@@ -29,8 +29,12 @@ export const TU_TEST = `${TEST_DISK_MOUNT}/tu-test`;
 const GUEST_FILES = resolve('test/boot/guest');
 const CLI = resolve('dist/cli/main.cjs');
 
-/** What the probe prints once the health check has run: `TU-PROBE-READY tu.snapshot=N`. */
-export const PROBE_READY = /TU-PROBE-READY tu\.snapshot=(\d*)/;
+/**
+ * What the probe prints once the health check has run: `TU-PROBE-READY tu.snapshot=N`, up to
+ * its line end: the console arrives in chunks, and without the newline a chunk that ends
+ * after `=` matched with no number (seen under QEMU: the soft-reboot suite read snapshot 0).
+ */
+export const PROBE_READY = /TU-PROBE-READY tu\.snapshot=(\d*)\n/;
 
 const PROBE_UNIT = `[Unit]
 Description=QEMU suite probe: say on the serial line that the boot is complete
