@@ -90,6 +90,8 @@ export interface HealthResult {
   snapshot: number;
   status: 'pass' | 'fail';
   fallback: boolean;
+  /** Set when the snapshot was started by a soft-reboot (from: the snapshot that ran before). */
+  softReboot?: { from: number };
   at: string;
   /** Names of failed checks with their message. */
   failures?: string[];

@@ -24,6 +24,8 @@ export interface RebootDecisionInput {
   /** What is pending (pendingFromState), undefined when the next boot is the running snapshot. */
   pending: PendingReboot | undefined;
   ifNeeded: boolean;
+  /** `reboot --full`: restart as for a change that needs a full reboot, whatever is pending. */
+  full?: boolean;
   random: () => number;
   /** The system's facts; the level is taken from `pending` (a full reboot without one). */
   facts: Omit<RebootFacts, 'level'>;
@@ -52,7 +54,9 @@ export function decideReboot(input: RebootDecisionInput): RebootDecision {
   const tz = settings.rebootTimeZone;
   const windows = settings.rebootWindows;
   const window = windows.length > 0 ? nextWindow(now, windows, tz) : undefined;
-  const level: RebootLevel = pending?.level ?? (ifNeeded ? 'none' : 'reboot');
+  const pendingLevel: RebootLevel = pending?.level ?? (ifNeeded ? 'none' : 'reboot');
+  // --full raises the level, except that `--if-needed` still does nothing for a change needing none.
+  const level: RebootLevel = input.full && !(ifNeeded && pendingLevel === 'none') ? 'reboot' : pendingLevel;
   const result = (action: RebootAction, method: MethodChoice | undefined, reason: string, rebootAt?: Date): RebootDecision => ({
     action,
     method,
@@ -67,7 +71,7 @@ export function decideReboot(input: RebootDecisionInput): RebootDecision {
 
   const method = chooseRebootMethod({ ...input.facts, level }, settings);
   if (method.mechanism === 'none') return result('nothing', method, `${method.reason}; reboot by hand to activate the new snapshot`);
-  if (!ifNeeded) return result('reboot', method, `reboot requested; ${method.reason}`);
+  if (!ifNeeded) return result('reboot', method, `reboot requested${input.full ? ' (--full)' : ''}; ${method.reason}`);
 
   const snapshot = pending!.snapshot;
   if (SIGNALLING.has(method.mechanism) && pending!.signalled) {

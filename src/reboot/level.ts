@@ -35,6 +35,12 @@ const REBOOT_PATHS = [/^\/boot\/(grub|grub2|efi|EFI)\//, /^\/usr\/lib\/(grub|shi
 /** Paths whose change needs a new kernel (kexec is enough): kernels, initrds, modules. */
 const KERNEL_PATHS = [/^\/boot\//, /^\/(usr\/)?lib\/modules\//];
 
+/** The level one changed path needs: boot loader → reboot; kernel, initrd or modules → kexec; else soft-reboot. */
+export function levelOfPath(path: string): RebootLevel {
+  if (REBOOT_PATHS.some((re) => re.test(path))) return 'reboot';
+  return KERNEL_PATHS.some((re) => re.test(path)) ? 'kexec' : 'soft-reboot';
+}
+
 /**
  * The level a change needs, from the paths it created, deleted or modified (a manifest's
  * file list): nothing changed → none; boot loader → reboot; kernel, initrd or modules →
@@ -43,8 +49,33 @@ const KERNEL_PATHS = [/^\/boot\//, /^\/(usr\/)?lib\/modules\//];
 export function levelForChangedPaths(paths: Iterable<string>): RebootLevel {
   let level: RebootLevel = 'none';
   for (const path of paths) {
-    if (REBOOT_PATHS.some((re) => re.test(path))) return 'reboot';
-    level = maxLevel(level, KERNEL_PATHS.some((re) => re.test(path)) ? 'kexec' : 'soft-reboot');
+    const own = levelOfPath(path);
+    if (own === 'reboot') return 'reboot';
+    level = maxLevel(level, own);
   }
   return level;
+}
+
+/** Why a change needs its level: the paths at that level (the first few), and the packages that own them. */
+export interface LevelExplanation {
+  level: RebootLevel;
+  /** Up to `limit` of the paths that set the level, in the manifest's order. */
+  paths: string[];
+  /** How many more paths set it. */
+  morePaths: number;
+  /** Changed packages that own one of those paths (all of them, not only the listed ones). */
+  packages: string[];
+}
+
+/**
+ * The level of a change and what set it — pure. `owners` names the changed packages owning a
+ * path (empty when the package manager's file lists are not readable, or for a hand edit).
+ */
+export function explainLevel(paths: readonly string[], owners: (path: string) => readonly string[] = () => [], limit = 5): LevelExplanation {
+  const level = levelForChangedPaths(paths);
+  if (level === 'none') return { level, paths: [], morePaths: 0, packages: [] };
+  const deciding = paths.filter((p) => levelOfPath(p) === level);
+  const packages = new Set<string>();
+  for (const path of deciding) for (const owner of owners(path)) packages.add(owner);
+  return { level, paths: deciding.slice(0, limit), morePaths: Math.max(0, deciding.length - limit), packages: [...packages].sort() };
 }

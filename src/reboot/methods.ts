@@ -21,6 +21,8 @@ export interface RebootFacts {
    * code supplied the step. Without it a soft-reboot would restart into the old root.
    */
   nextRootPreparable: boolean;
+  /** Why not, when the boot code said (e.g. the next-boot pointers disagree). */
+  nextRootRefusal?: string | undefined;
   /** What the pending change needs. */
   level: RebootLevel;
 }
@@ -91,12 +93,13 @@ function chooseSystemd(facts: RebootFacts, settings: Pick<Settings, 'allowSoftRe
       return { method: 'systemd', mechanism: 'soft-reboot', reason: `${via}: the change needs no new kernel, so a soft-reboot is enough` };
     }
     if (softRebootSupported(facts)) {
-      return { method: 'systemd', mechanism: 'reboot', reason: `${via}: a soft-reboot would do, but the new snapshot cannot be prepared as the next root here` };
+      const why = facts.nextRootRefusal ?? 'the new snapshot cannot be prepared as the next root here';
+      return { method: 'systemd', mechanism: 'reboot', reason: `${via}: a soft-reboot would do, but ${why}; a full reboot instead` };
     }
     return {
       method: 'systemd',
       mechanism: 'reboot',
-      reason: `${via}: a soft-reboot would do, but systemd ${facts.systemdVersion} has none (needs ${SOFT_REBOOT_MIN_SYSTEMD})`,
+      reason: `${via}: a soft-reboot would do, but systemd ${facts.systemdVersion} has none (needs ${SOFT_REBOOT_MIN_SYSTEMD}); a full reboot instead`,
     };
   }
   if (satisfies('kexec', level) && settings.allowKexec && facts.kexecAvailable) {

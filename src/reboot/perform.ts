@@ -24,15 +24,24 @@ export interface PerformContext {
   snapshotsFsPath?: string;
   /**
    * Soft-reboot: put the new snapshot where systemd switches to (/run/nextroot). Supplied by
-   * the boot code, which owns mounts; without it a soft-reboot is refused.
+   * the boot code, which owns mounts; without it a soft-reboot is refused. Returns the undo,
+   * run when `systemctl soft-reboot` itself fails.
    */
-  prepareSoftReboot?: () => Promise<void>;
+  prepareSoftReboot?: () => Promise<(() => Promise<void>) | void>;
 }
 
 /** Mechanisms that restart this machine and so cannot act on a system at --root. */
 const RESTARTS_HOST = new Set<RebootMechanism>(['reboot', 'soft-reboot', 'kexec', 'rebootmgr']);
 
 export const KURED_SENTINEL = 'var/run/reboot-required';
+
+/**
+ * A full reboot is a full reboot: since systemd 254 `systemctl reboot` soft-reboots by itself
+ * when /run/nextroot is a mount point, and kexecs when a kernel is loaded. Through the firmware
+ * and GRUB is the point of a full reboot (boot counting, a new kernel, the health check's way
+ * back to the known-good snapshot).
+ */
+export const FULL_REBOOT_ENV = { SYSTEMCTL_SKIP_AUTO_SOFT_REBOOT: '1', SYSTEMCTL_SKIP_AUTO_KEXEC: '1' } as const;
 
 export async function performReboot(choice: MethodChoice, ctx: PerformContext): Promise<void> {
   if (RESTARTS_HOST.has(choice.mechanism) && resolve(ctx.root) !== '/') {
@@ -43,13 +52,19 @@ export async function performReboot(choice: MethodChoice, ctx: PerformContext): 
   log.step(`reboot: ${choice.mechanism} (${choice.reason})`);
   switch (choice.mechanism) {
     case 'reboot':
-      await run('systemctl', ['reboot']);
+      await run('systemctl', ['reboot'], { env: FULL_REBOOT_ENV });
       return;
-    case 'soft-reboot':
+    case 'soft-reboot': {
       if (!ctx.prepareSoftReboot) throw new TuError('soft-reboot needs the new snapshot prepared as the next root, which is not available here');
-      await ctx.prepareSoftReboot();
-      await run('systemctl', ['soft-reboot']);
+      const undo = await ctx.prepareSoftReboot();
+      try {
+        await run('systemctl', ['soft-reboot']);
+      } catch (error) {
+        if (undo) await undo().catch(() => undefined);
+        throw error;
+      }
       return;
+    }
     case 'kexec':
       await loadKexec(ctx);
       await run('systemctl', ['kexec']);

@@ -27,11 +27,15 @@ export interface RebootRequest {
   snapshotsFsPath: string;
   settings: Settings;
   ifNeeded: boolean;
+  /** `reboot --full`: a full reboot, whatever the pending change needs. */
+  full?: boolean;
   now?: Date;
   /** Facts of the running system; gathered when not given. */
   facts?: Omit<RebootFacts, 'level'>;
-  /** Soft-reboot: mount the new snapshot at /run/nextroot (the boot code owns mounts). */
-  prepareSoftReboot?: () => Promise<void>;
+  /** Soft-reboot: mount the new snapshot at /run/nextroot (the boot code owns mounts); returns the undo. */
+  prepareSoftReboot?: () => Promise<(() => Promise<void>) | void>;
+  /** Why the pending snapshot cannot be the next root here, when the boot code said so. */
+  softRebootRefusal?: string;
   /**
    * Wraps a restart (reboot, soft-reboot, kexec, command): a fleet lock takes a slot first,
    * waiting at most until `until` (the window's end), and calls restart() only with one.
@@ -72,7 +76,11 @@ export function currentPending(stateDir: string, booted: number | undefined, nex
 
 export async function runReboot(request: RebootRequest): Promise<RebootDecision> {
   let now = request.now ?? new Date();
-  const facts = { ...(request.facts ?? (await gatherRebootFacts())), nextRootPreparable: request.prepareSoftReboot !== undefined };
+  const facts = {
+    ...(request.facts ?? (await gatherRebootFacts())),
+    nextRootPreparable: request.prepareSoftReboot !== undefined,
+    nextRootRefusal: request.softRebootRefusal,
+  };
   const decideAt = (at: Date) => {
     const pending = currentPending(request.stateDir, request.booted, request.nextBoot);
     const decision = decideReboot({
@@ -80,6 +88,7 @@ export async function runReboot(request: RebootRequest): Promise<RebootDecision>
       settings: request.settings,
       pending,
       ifNeeded: request.ifNeeded,
+      full: request.full ?? false,
       random: rebootRandom(request.root, pending),
       facts,
     });

@@ -4,12 +4,13 @@
  */
 import type { Settings } from '../config/settings.js';
 import type { RebootLevel } from './level.js';
-import type { PendingReboot } from './state.js';
+import { decidingCauses, type LevelCause, type PendingReboot } from './state.js';
 import { formatInZone } from './timezone.js';
 import { nextWindow, rebootTime, type WindowOccurrence } from './window.js';
 
 export interface RebootStatus {
-  pending: { snapshot: number; level: RebootLevel } | undefined;
+  /** causes: what set the level (the highest of the pending chain); empty when not recorded. */
+  pending: { snapshot: number; level: RebootLevel; causes: LevelCause[] } | undefined;
   timeZone: string;
   /** The windows as configured; empty: any time. */
   windows: string[];
@@ -33,7 +34,7 @@ export function rebootStatus(input: {
   const tz = settings.rebootTimeZone;
   const window = settings.rebootWindows.length > 0 ? nextWindow(now, settings.rebootWindows, tz) : undefined;
   const inWindow = window !== undefined && window.start.getTime() <= now.getTime();
-  const needs = pending && pending.level !== 'none' ? { snapshot: pending.snapshot, level: pending.level } : undefined;
+  const needs = pending && pending.level !== 'none' ? { snapshot: pending.snapshot, level: pending.level, causes: decidingCauses(pending) } : undefined;
   let rebootDue: Date | undefined;
   if (needs) {
     if (!window) rebootDue = now;

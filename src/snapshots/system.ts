@@ -33,6 +33,20 @@ export function snapshotNumberFromPath(path: string, snapshotsFsPath: string): n
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * The snapshot mounted at `root` and the snapshot directory's path in the file system, from
+ * mountinfo (pure): the running snapshot is what is mounted, also after a soft-reboot, when the
+ * kernel's command line still names the snapshot the kernel booted.
+ */
+export function mountedSnapshot(mounts: readonly MountEntry[], root: string): { booted: number | undefined; snapshotsFsPath: string } | undefined {
+  const at = (path: string) => mounts.filter((m) => m.target === path).at(-1);
+  const rootMount = at(root);
+  const snapshotsMount = at(join(root, '.snapshots'));
+  if (!rootMount || !snapshotsMount) return undefined;
+  const snapshotsFsPath = snapshotsMount.fsroot.replace(/^\/+/, '');
+  return { booted: snapshotNumberFromPath(rootMount.fsroot, snapshotsFsPath), snapshotsFsPath };
+}
+
 export async function openSystem(rootArg: string): Promise<System> {
   const root = resolve(rootArg);
   if (process.getuid?.() !== 0) {
@@ -56,13 +70,13 @@ export async function openSystem(rootArg: string): Promise<System> {
   if (!snapshotsMount || snapshotsMount.fstype !== 'btrfs') {
     throw new EnvironmentError(`${snapshotsDir} is not mounted`, { hint: 'mount it as its fstab says' });
   }
-  const snapshotsFsPath = snapshotsMount.fsroot.replace(/^\/+/, '');
+  const { booted, snapshotsFsPath } = mountedSnapshot([rootMount, snapshotsMount], root)!;
   return {
     root,
     store: new SnapshotStore(snapshotsDir),
     stateDir: join(root, 'var', 'lib', 'transactional-update'),
     snapshotsFsPath,
-    booted: snapshotNumberFromPath(rootMount.fsroot, snapshotsFsPath),
+    booted,
   };
 }
 

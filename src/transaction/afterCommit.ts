@@ -9,7 +9,7 @@ import { refreshBootMenu } from '../boot/index.js';
 import { errorMessage } from '../errors.js';
 import { readManifest } from '../manifest/storeJson.js';
 import type { Manifest } from '../manifest/types.js';
-import { levelForChangedPaths } from '../reboot/level.js';
+import { snapshotLevel } from '../reboot/snapshotLevel.js';
 import { recordRebootLevel } from '../reboot/state.js';
 import { IN_PROGRESS_KEY } from '../snapshots/store.js';
 import { defaultSnapshot, setDefaultSnapshot, type System } from '../snapshots/system.js';
@@ -53,18 +53,11 @@ export async function afterCommit(system: System, committed: Committed): Promise
     faultPoint('boot-menu');
   });
   await attempt('recording the reboot level', () => {
-    recordRebootLevel(system.stateDir, number, rebootLevel(committed), { base: committed.base });
+    const level = snapshotLevel(system.store, committed.manifest, committed.rebootNeeded);
+    recordRebootLevel(system.stateDir, number, level.level, { base: committed.base, booted: system.booted, cause: level });
     faultPoint('reboot-level');
   });
   return warnings;
-}
-
-function rebootLevel(committed: Committed) {
-  if (committed.rebootNeeded) return 'reboot';
-  const { manifest } = committed;
-  if (!manifest) return levelForChangedPaths(['/']);
-  if (manifest.files.length === 0 && manifest.packages.length === 0) return 'none';
-  return levelForChangedPaths(manifest.files.map((f) => f.path));
 }
 
 /** For crash recovery: a snapshot a pointer names but still marked in progress was committed. */

@@ -3,8 +3,9 @@
  * (etc-merge, before services read /etc), and listed by status until then (pendingEtcEdits).
  *
  * "The previously running /etc" at boot is the previous snapshot's nested etc subvolume
- * (B/snapshot/etc): it stays as it was when B went down. B is the latest other snapshot of the
- * boot history (booted.json), or N's base from its manifest when there is none.
+ * (B/snapshot/etc): it stays as it was when B went down. B is the snapshot a soft-reboot
+ * switched from (its marker under /run), else the latest other snapshot of the boot history
+ * (booted.json), or N's base from its manifest when there is none.
  * Copies keep mode, owner and times; extended attributes and ACLs are not carried.
  */
 import {
@@ -31,6 +32,7 @@ import { planEtcMerge, type EtcMergePlan } from './etcMergePlan.js';
 import { scanEtc, type EtcEntry } from './etcTree.js';
 import { lastBootedOtherThan, readBootHistory, recordBooted } from '../../snapshots/bootHistory.js';
 import { ETC_MERGE_FILE, readJson, writeJson } from '../state.js';
+import { readBootIdentity, type BootIdentitySources } from '../bootIdentity.js';
 
 export const RUNNING_SUFFIX = '.tu-running';
 
@@ -111,8 +113,12 @@ export function applyEtcMerge(plan: EtcMergePlan, runningDir: string, liveDir: s
   return { merged, conflicts };
 }
 
-/** The snapshot that ran before this boot: the boot history's latest other one, else N's base. */
-export function previousSnapshot(system: System, booted: number): number | undefined {
+/**
+ * The snapshot that ran before this boot: after a soft-reboot the one it switched from (its
+ * marker says), else the boot history's latest other one, else N's base.
+ */
+export function previousSnapshot(system: System, booted: number, softRebootFrom?: number): number | undefined {
+  if (softRebootFrom !== undefined && softRebootFrom !== booted && system.store.has(softRebootFrom)) return softRebootFrom;
   const last = lastBootedOtherThan(readBootHistory(system.stateDir), booted, (n) => system.store.has(n));
   if (last !== undefined) return last;
   try {
@@ -124,15 +130,16 @@ export function previousSnapshot(system: System, booted: number): number | undef
 }
 
 /**
- * At boot: merge the previous system's late /etc edits into the booted snapshot's /etc, once
- * (N/etc.start is removed afterwards), and remember which snapshot booted.
+ * At boot, and after a soft-reboot (the unit runs again, as at a boot): merge the previous
+ * system's late /etc edits into the booted snapshot's /etc, once (N/etc.start is removed
+ * afterwards), and remember which snapshot booted.
  */
-export async function mergeEtcAtBoot(system: System): Promise<EtcMergeReport | undefined> {
+export async function mergeEtcAtBoot(system: System, sources: BootIdentitySources = {}): Promise<EtcMergeReport | undefined> {
   const booted = system.booted;
   if (booted === undefined) return undefined;
   const n = system.store.paths(booted);
   let report: EtcMergeReport | undefined;
-  const from = previousSnapshot(system, booted);
+  const from = previousSnapshot(system, booted, readBootIdentity(booted, sources).softReboot?.from);
   if (existsSync(n.etcStart) && from !== undefined && system.store.has(from)) {
     const runningDir = system.store.paths(from).snapshotEtc;
     const liveDir = join(system.root, 'etc');

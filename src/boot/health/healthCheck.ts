@@ -2,7 +2,7 @@
  * `health-check`: gather facts, run the checks, decide (healthDecision.ts), act, and write
  * <stateDir>/health.json for status and the fleet engine.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { resolveSettings } from '../../config/settings.js';
@@ -10,7 +10,7 @@ import { readInstalledPackages } from '../../pkg/installed.js';
 import { errorMessage } from '../../errors.js';
 import { log } from '../../util/log.js';
 import type { System } from '../../snapshots/system.js';
-import { parseBootCmdline } from '../cmdlineFacts.js';
+import { readBootIdentity, type BootIdentity, type BootIdentitySources } from '../bootIdentity.js';
 import { resetBootCounter } from '../grub/counter.js';
 import { decideFallbackRollback, decideHealth, type HealthAction, type HealthDecision } from './healthDecision.js';
 import { checkRoot, checkSubvolumes, healthScripts, runHealthScript, type CheckResult } from './healthChecks.js';
@@ -30,9 +30,7 @@ import {
 } from '../state.js';
 import { withTopLevel } from '../topLevel.js';
 
-export interface HealthCheckOptions {
-  /** The kernel command line (default: /proc/cmdline). */
-  cmdline?: string;
+export interface HealthCheckOptions extends BootIdentitySources {
   /** Restart the machine (the reboot module's systemd method on a real system). */
   reboot: () => Promise<void>;
   timeoutMs?: number;
@@ -41,6 +39,7 @@ export interface HealthCheckOptions {
 export interface HealthCheckOutcome extends HealthDecision {
   checks: CheckResult[];
   snapshot: number | undefined;
+  identity: BootIdentity;
 }
 
 function defaultTimeout(root: string): number {
@@ -51,30 +50,33 @@ function defaultTimeout(root: string): number {
   }
 }
 
-export async function runChecks(system: System, cmdlineSnapshot: number | undefined, timeoutMs: number): Promise<CheckResult[]> {
-  const checks: CheckResult[] = [checkRoot(system, cmdlineSnapshot), await checkSubvolumes(system)];
+export async function runChecks(system: System, identity: BootIdentity, timeoutMs: number): Promise<CheckResult[]> {
+  const checks: CheckResult[] = [checkRoot(identity), await checkSubvolumes(system)];
   for (const script of healthScripts(system.root)) checks.push(await runHealthScript(script, timeoutMs));
   return checks;
 }
 
 export async function healthCheck(system: System, options: HealthCheckOptions): Promise<HealthCheckOutcome> {
-  const boot = parseBootCmdline(options.cmdline ?? readFileSync('/proc/cmdline', 'utf8'));
+  // The running snapshot is what is mounted at / (a soft-reboot leaves the kernel's command line
+  // naming the snapshot the kernel booted); the command line only says how the kernel booted.
+  const identity = readBootIdentity(system.booted, options);
+  if (identity.softReboot) log.step(`health check: snapshot ${identity.softReboot.to} was soft-rebooted into from snapshot ${identity.softReboot.from}`);
   const pointer = await readGrubPointer(system);
-  await act(system, decideFallbackRollback({ booted: boot.snapshot, fallbackBoot: boot.fallback, pointer }), options);
-  const checks = await runChecks(system, boot.snapshot, options.timeoutMs ?? defaultTimeout(system.root));
+  const facts = { booted: identity.booted, fallbackBoot: identity.fallbackBoot, pointer };
+  await act(system, decideFallbackRollback(facts), options);
+  const checks = await runChecks(system, identity, options.timeoutMs ?? defaultTimeout(system.root));
   for (const c of checks) log.step(`health check ${c.name}: ${c.ok ? 'ok' : 'FAILED'} (${c.message})`);
   const decision = decideHealth({
-    booted: boot.snapshot,
-    fallbackBoot: boot.fallback,
-    pointer,
+    ...facts,
     knownGood: lastKnownGood(system.stateDir, (n) => system.store.has(n)),
     failures: checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.message}`),
     failureReboot: readFailureReboot(system.stateDir),
   });
   const result: HealthResult = {
-    snapshot: boot.snapshot ?? 0,
+    snapshot: identity.booted ?? 0,
     status: decision.status,
     fallback: decision.fallback,
+    ...(identity.softReboot ? { softReboot: { from: identity.softReboot.from } } : {}),
     at: new Date().toISOString(),
     failures: checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.message}`),
     action: decision.message,
@@ -82,7 +84,7 @@ export async function healthCheck(system: System, options: HealthCheckOptions): 
   // The result is on disk before anything restarts the machine.
   writeHealthResult(system.stateDir, result);
   await act(system, decision.actions, options);
-  return { ...decision, checks, snapshot: boot.snapshot };
+  return { ...decision, checks, snapshot: identity.booted, identity };
 }
 
 async function act(system: System, actions: HealthAction[], options: HealthCheckOptions): Promise<void> {

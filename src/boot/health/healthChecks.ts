@@ -1,5 +1,5 @@
 /**
- * The checks themselves: built-in ones (the root is the snapshot the kernel was told to boot;
+ * The checks themselves: built-in ones (the root is the snapshot this boot meant to start;
  * the separate subvolumes of the snapshot's fstab are mounted) and the administrator's and
  * vendor's executables in /etc/transactional-update/health.d and
  * /usr/lib/transactional-update/health.d (a file in /etc replaces the one of that name in
@@ -11,6 +11,7 @@ import { parseFstab } from '../../image/layout.js';
 import { escapeControl } from '../../util/escape.js';
 import { run } from '../../util/exec.js';
 import { findMount, type System } from '../../snapshots/system.js';
+import type { BootIdentity } from '../bootIdentity.js';
 
 export const HEALTH_DIRS = ['etc/transactional-update/health.d', 'usr/lib/transactional-update/health.d'];
 
@@ -20,13 +21,19 @@ export interface CheckResult {
   message: string;
 }
 
-export function checkRoot(system: Pick<System, 'booted'>, cmdlineSnapshot: number | undefined): CheckResult {
+/**
+ * The root is the snapshot this boot meant to start: the soft-reboot's target after a
+ * soft-reboot the tool prepared, else the one the kernel was told to boot (tu.snapshot).
+ */
+export function checkRoot(identity: Pick<BootIdentity, 'booted' | 'intended' | 'intendedBy' | 'softReboot'>): CheckResult {
   const name = 'root';
-  if (cmdlineSnapshot === undefined) return { name, ok: false, message: 'no tu.snapshot on the kernel command line' };
-  if (system.booted !== cmdlineSnapshot) {
-    return { name, ok: false, message: `the root is snapshot ${system.booted ?? 'unknown'}, not ${cmdlineSnapshot} as tu.snapshot says` };
+  if (identity.intended === undefined) return { name, ok: false, message: 'no tu.snapshot on the kernel command line and no soft-reboot of the tool' };
+  if (identity.booted !== identity.intended) {
+    const says = identity.intendedBy === 'soft-reboot' ? 'the soft-reboot meant to start' : 'tu.snapshot says';
+    return { name, ok: false, message: `the root is snapshot ${identity.booted ?? 'unknown'}, not ${identity.intended} as ${says}` };
   }
-  return { name, ok: true, message: `the root is snapshot ${cmdlineSnapshot}` };
+  const how = identity.softReboot ? ` (soft-rebooted from snapshot ${identity.softReboot.from})` : '';
+  return { name, ok: true, message: `the root is snapshot ${identity.intended}${how}` };
 }
 
 /** Every Btrfs subvolume of the snapshot's fstab (besides /) must be mounted, from that subvolume. */

@@ -1,20 +1,29 @@
 /**
  * What the health check does after a boot, decided from gathered facts (pure).
  *
- * - A fallback boot (tu.fallback=1: GRUB ran out of attempts on the new snapshot): first roll
+ * - A fallback boot (tu.fallback=1 and no soft-reboot since: GRUB ran out of attempts on the new snapshot): first roll
  *   both pointers back to the known-good snapshot that booted and record the failed snapshot's
  *   package set (decideFallbackRollback); then, on a pass, mark the booted snapshot known-good
  *   and reset the counter.
  * - A pass: the booted snapshot becomes known-good; the counter is reset.
  * - A failing check on a new snapshot: record its bad package set, make the known-good one
- *   the next boot, reboot once. A failure on the known-good snapshot (or a second failure
+ *   the next boot, reboot once (a full reboot, also after a soft-reboot: GRUB and its boot
+ *   counting take over). A failure on the known-good snapshot (or a second failure
  *   of the same snapshot) stops in a safe state: no more reboots, and it says so.
  */
 import type { FailureReboot } from '../state.js';
 
 export interface HealthFacts {
-  /** tu.snapshot of the kernel command line; undefined when not booted through our menu. */
+  /**
+   * The snapshot mounted at / (BootIdentity.booted), never the kernel's command line alone: after
+   * a soft-reboot that still names the snapshot the kernel booted. Undefined when / is none of
+   * the tool's snapshots.
+   */
   booted: number | undefined;
+  /**
+   * The running root came from a fallback entry (BootIdentity.fallbackBoot): a tu.fallback=1
+   * left from the last full boot does not make a later soft-reboot one.
+   */
   fallbackBoot: boolean;
   /** GRUB's pointer: the snapshot meant to boot. */
   pointer: number | undefined;
@@ -72,7 +81,7 @@ export function decideHealth(f: HealthFacts): HealthDecision {
       fallback: f.fallbackBoot,
       safeState: true,
       actions: [],
-      message: 'the kernel command line names no snapshot (tu.snapshot): this boot did not come from transactional-update’s menu; nothing was changed',
+      message: 'the root is none of transactional-update’s snapshots; nothing was changed',
     };
   }
   const booted = f.booted;

@@ -15,12 +15,22 @@ import { systemSettings } from '../settings.js';
 export function define(program: Command, ctx: () => CliContext): Command {
   return program.command('reboot')
     .option('--if-needed', 'only when a new snapshot is pending, and only inside a maintenance window')
+    .option('--full', 'a full reboot through the firmware and the boot loader, never a soft-reboot or kexec')
     .description('reboot into the next snapshot by the configured method (REBOOT_METHOD)')
-    .action(async (opts: { ifNeeded?: boolean }) => rebootCommand(ctx(), Boolean(opts.ifNeeded)));
+    .action(async (opts: { ifNeeded?: boolean; full?: boolean }) => rebootCommand(ctx(), Boolean(opts.ifNeeded), Boolean(opts.full)));
 }
 
-async function rebootCommand(ctx: CliContext, ifNeeded: boolean): Promise<void> {
+async function rebootCommand(ctx: CliContext, ifNeeded: boolean, full: boolean): Promise<void> {
   const system = await ctx.system();
+  const nextBoot = await defaultSnapshot(system);
+  // Only a pending snapshot can be soft-rebooted into; the plan mounts the top level to read
+  // GRUB's pointer, so the timer's runs with nothing pending skip it.
+  let softReboot: { prepareSoftReboot?: () => Promise<() => Promise<void>>; softRebootRefusal?: string } = {};
+  if (!full && nextBoot !== undefined && nextBoot !== system.booted) {
+    const { planSoftReboot } = await import('../../boot/nextRoot.js');
+    const plan = await planSoftReboot(system, nextBoot);
+    softReboot = plan.ok ? { prepareSoftReboot: plan.prepare } : { softRebootRefusal: plan.reason };
+  }
   const { config, settings } = systemSettings(system.root, ctx.options.config);
   const { fleetSettings, openFleetNode, takeSlotAndReboot } = await import('../../reboot/fleet/index.js');
   const { REBOOT_CHECK_INTERVAL_MS, runReboot } = await import('../../reboot/run.js');
@@ -40,10 +50,12 @@ async function rebootCommand(ctx: CliContext, ifNeeded: boolean): Promise<void> 
       root: system.root,
       stateDir: system.stateDir,
       booted: system.booted,
-      nextBoot: await defaultSnapshot(system),
+      nextBoot,
       snapshotsFsPath: system.snapshotsFsPath,
       settings,
       ifNeeded,
+      full,
+      ...softReboot,
       waitUpToMs: ifNeeded ? REBOOT_CHECK_INTERVAL_MS : 0,
       announce: say,
       ...(node

@@ -23,15 +23,18 @@ export async function showCommand(ctx: CliContext, text: string): Promise<void> 
     });
   }
   // The manifest modules (and the comparison behind an on-demand manifest) load only here.
-  const [{ loadManifest }, { formatJson, showJson }, { renderManifest }, { makePalette, wantsColor }] = await Promise.all([
+  const [{ loadManifest }, { snapshotLevel }, { formatJson, showJson }, { renderManifest }, { makePalette, wantsColor }] = await Promise.all([
     import('../../manifest/load.js'),
+    import('../../reboot/snapshotLevel.js'),
     import('../render/json.js'),
     import('../render/manifestText.js'),
     import('../render/palette.js'),
   ]);
   const manifest = await loadManifest(system.store, number);
-  if (ctx.options.json) ctx.print(formatJson(showJson(manifest)));
-  else ctx.print(renderManifest(manifest, makePalette(wantsColor(process.stdout))));
+  // What booting it needs against its base, and which paths and packages decide that.
+  const level = snapshotLevel(system.store, manifest);
+  if (ctx.options.json) ctx.print(formatJson(showJson(manifest, level)));
+  else ctx.print(renderManifest(manifest, makePalette(wantsColor(process.stdout)), level));
 }
 
 export { parseSnapshotNumber };

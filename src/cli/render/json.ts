@@ -13,7 +13,7 @@ export const JSON_OUTPUT_VERSION = 1;
 const pkg = (p: PackageChange) => ({ name: p.name, arch: p.arch, from: p.from, to: p.to, change: p.change });
 const config = (c: ConfigChange) => ({ path: c.path, change: c.change, patch: c.patch, ...(c.withheld ? { withheld: c.withheld } : {}) });
 
-export function showJson(m: Manifest) {
+export function showJson(m: Manifest, level?: { level: string; paths: string[]; morePaths?: number; packages: string[]; note?: string }) {
   return {
     version: JSON_OUTPUT_VERSION,
     snapshot: m.number,
@@ -28,6 +28,17 @@ export function showJson(m: Manifest) {
     config: m.config.map(config),
     outside: { etc: m.outside.etc, config: m.outside.etcConfig.map(config), sharedWrites: m.outside.sharedWrites },
     truncated: { files: m.truncated?.files === true, config: m.truncated?.config === true },
+    ...(level
+      ? {
+          rebootLevel: {
+            level: level.level,
+            paths: level.paths,
+            morePaths: level.morePaths ?? 0,
+            packages: level.packages,
+            ...(level.note ? { note: level.note } : {}),
+          },
+        }
+      : {}),
   };
 }
 

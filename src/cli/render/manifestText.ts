@@ -5,8 +5,10 @@ import type { SnapshotDiff } from '../../manifest/diff/snapshotDiff.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { Palette } from './palette.js';
 import { renderConfig, renderFiles, renderPackages, section } from './sections.js';
+import { describeLevelCause, type LevelCauseText } from './rebootLevel.js';
 
-export function renderManifest(m: Manifest, p: Palette): string {
+/** `level`: the reboot level the snapshot needs against its base, and what set it (show). */
+export function renderManifest(m: Manifest, p: Palette, level?: LevelCauseText & { level: string }): string {
   const prov = m.provenance;
   const lines = [p.heading(`Snapshot ${m.number}${m.description ? ` — ${escapeControl(m.description)}` : ''}`)];
   const facts = [m.base === null ? 'no base' : `base ${m.base}`];
@@ -19,6 +21,7 @@ export function renderManifest(m: Manifest, p: Palette): string {
   lines.push(`  ${facts.join(' · ')}`);
   if (prov.commandLine.length > 0) lines.push(`  command: ${prov.commandLine.map(quoteWord).join(' ')}`);
   lines.push(`  ${summarizeManifest(m)}`);
+  if (level) lines.push(`  reboot level: ${level.level}${level.level === 'none' ? '' : `, set by ${escapeControl(describeLevelCause(level))}`}`);
   lines.push(...section(`Packages (${m.packages.length})`, renderPackages(m.packages, p), p));
   lines.push(...section(`Files (${m.files.length})`, renderFiles(m.files, p), p));
   lines.push(...section('Configuration changes in /etc', renderConfig(m.config, p), p));

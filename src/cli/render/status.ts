@@ -1,5 +1,6 @@
 /** `status` for people, and its --json (docs/json-output.md), from src/operations/status.ts's data. */
 import { formatInZone } from '../../reboot/timezone.js';
+import { describeLevelCause } from './rebootLevel.js';
 import type { SnapshotRow } from '../../snapshots/overview.js';
 import type { SystemStatus } from '../../operations/status.js';
 import { escapeControl } from '../../util/escape.js';
@@ -31,7 +32,11 @@ export function renderStatus(s: SystemStatus, p: Palette): string[] {
     if (r.pending && rebootPending) {
       // With windows, when the reboot timer will do it (the same time `reboot --if-needed` picks).
       const due = r.window && r.rebootDue ? `, due at ${formatInZone(r.rebootDue, r.timeZone)}` : '';
-      lines.push(`Reboot needed: ${r.pending.level} (for snapshot ${r.pending.snapshot})${due}`);
+      const causes = r.pending.causes;
+      const setBy = causes.length === 0
+        ? ''
+        : `, set by ${causes.map((c) => `${causes.length > 1 || c.snapshot !== r.pending!.snapshot ? `snapshot ${c.snapshot}: ` : ''}${escapeControl(describeLevelCause(c))}`).join('; ')}`;
+      lines.push(`Reboot needed: ${r.pending.level} (for snapshot ${r.pending.snapshot})${due}${setBy}`);
     }
   } else {
     lines.push('Configuration: unreadable; no reboot plan (see the warning above)');
@@ -71,7 +76,7 @@ export function statusJson(s: SystemStatus) {
     damaged: s.damaged,
     ...(s.rebootMethod ? { rebootMethod: s.rebootMethod } : {}),
     ...(r?.window ? { nextWindow: { start: r.window.start.toISOString(), end: r.window.end.toISOString(), open: r.inWindow } } : {}),
-    ...(r?.pending && rebootPending ? { rebootLevel: r.pending.level } : {}),
+    ...(r?.pending && rebootPending ? { rebootLevel: r.pending.level, rebootLevelSetBy: r.pending.causes } : {}),
     ...(r ? { reboot: { summary: r.summary, due: r.rebootDue?.toISOString() ?? null } } : {}),
     ...(s.nextBootPreview ? { nextBoot: rollbackPreviewJson(s.nextBootPreview) } : {}),
     ...(rebootPending ? { pendingEtcEdits: s.boot.pendingEtcEdits ?? null } : {}),

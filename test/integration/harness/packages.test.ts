@@ -62,6 +62,7 @@ describe.skipIf(skip)('fixture packages', () => {
       'tu-daily 4.0',
       'tu-hello 1.0',
       'tu-hello 2.0',
+      'tu-kmod 1.0',
     ]);
   });
 

@@ -16,6 +16,7 @@ interface ShowJson {
   config: Array<{ path: string; patch: string | null }>;
   outside?: { etc?: Array<{ path: string }> };
   source?: string;
+  rebootLevel?: { level: string; paths: string[]; morePaths: number; packages: string[] };
 }
 
 function newest(listJson: string): number {
@@ -33,6 +34,10 @@ describe.skipIf(skip)('manifests of real transactions', () => {
       // No timestamp-only noise: nothing outside what the packages and apt touched.
       const unexpected = show.files.filter((f) => !/^\/(usr\/bin\/tu-hello|usr\/share\/doc\/tu-|etc\/tu-conf|usr\/lib\/sysimage\/|var\/)/.test(f.path));
       expect(unexpected).toEqual([]);
+      // What booting it needs, and which paths and packages (from dpkg's file lists) set that.
+      expect(show.rebootLevel).toMatchObject({ level: 'soft-reboot', packages: ['tu-conf', 'tu-hello'] });
+      const status = await sys.tu(['status']);
+      expect(status.stdout).toMatch(new RegExp(`^Reboot needed: soft-reboot \\(for snapshot ${installed}\\), set by /.*\\(packages tu-conf, tu-hello\\)$`, 'm'));
 
       // Boot into it, edit by hand, then upgrade tu-conf (changed conffile and secret).
       await umountImage(sys.root);

@@ -86,7 +86,7 @@ describe('the plan as enter.sh carries it out', () => {
       `tmpfs ${snapshot}/run tmpfs mode=0755,nosuid,nodev 0 0`,
       `tmpfs ${snapshot}/run/lock tmpfs mode=1777,nosuid,nodev,X-mount.mkdir 0 0`,
       `tmpfs ${snapshot}/tmp tmpfs mode=1777,nosuid,nodev 0 0`,
-      `/var/tmp/tu-dev/mnt/var ${snapshot}/var none bind 0 0`,
+      `/var/tmp/tu-dev/mnt/var ${snapshot}/var none rbind,rslave 0 0`,
       `/run/tu-requests-2-x ${snapshot}/run/transactional-update none bind,X-mount.mkdir 0 0`,
     ]);
     // What is not a mount comes after all of them, as words; the detaches deepest first.

@@ -36,6 +36,16 @@ describe('decideReboot', () => {
     expect(d.reason).toBe('reboot requested; REBOOT_METHOD=auto and rebootmgr is not running: the change needs a full reboot');
   });
 
+  it('reboot --full restarts fully whatever the pending change needs; with --if-needed only when one needs a reboot', () => {
+    const soft = { ...PENDING, level: 'soft-reboot' as const };
+    const facts = { ...FACTS, systemdVersion: 257 };
+    expect(decide({ ifNeeded: false, pending: soft, facts }).method?.mechanism).toBe('soft-reboot');
+    const full = decide({ ifNeeded: false, pending: soft, facts, full: true });
+    expect(full).toMatchObject({ action: 'reboot', level: 'reboot', method: { mechanism: 'reboot' } });
+    expect(full.reason).toBe('reboot requested (--full); REBOOT_METHOD=auto and rebootmgr is not running: the change needs a full reboot');
+    expect(decide({ ifNeeded: true, pending: { ...PENDING, level: 'none' }, facts, full: true }).action).toBe('nothing');
+  });
+
   it('waits outside the window and says when the next one opens', () => {
     // Monday 13:00 in Berlin: the next window is Tuesday 02:00 CET.
     const d = decide({});

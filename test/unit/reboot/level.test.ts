@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareLevels, isRebootLevel, levelForChangedPaths, maxLevel, satisfies } from '../../../src/reboot/level.js';
+import { compareLevels, explainLevel, isRebootLevel, levelForChangedPaths, maxLevel, satisfies } from '../../../src/reboot/level.js';
 
 describe('reboot levels', () => {
   it('are ordered none < soft-reboot < kexec < reboot', () => {
@@ -25,5 +25,23 @@ describe('reboot levels', () => {
     expect(levelForChangedPaths(['/usr/lib/shim/shimx64.efi.signed'])).toBe('reboot');
     expect(levelForChangedPaths(['/boot/grub/grub.cfg'])).toBe('reboot');
     expect(levelForChangedPaths(['/bootstrap/x'])).toBe('soft-reboot');
+  });
+
+  it('name the paths that set the level and the changed packages owning them', () => {
+    const owners = (path: string) => (path.startsWith('/usr/lib/modules/') || path.startsWith('/boot/vmlinuz') ? ['linux-image-6.12.9-amd64'] : path === '/usr/bin/tu-hello' ? ['tu-hello'] : []);
+    const modules = Array.from({ length: 8 }, (_, i) => `/usr/lib/modules/6.12.9-amd64/kernel/m${i}.ko`);
+    expect(explainLevel(['/usr/bin/tu-hello', '/etc/tu-hello.conf'], owners)).toEqual({
+      level: 'soft-reboot',
+      paths: ['/usr/bin/tu-hello', '/etc/tu-hello.conf'],
+      morePaths: 0,
+      packages: ['tu-hello'],
+    });
+    expect(explainLevel(['/usr/bin/tu-hello', ...modules, '/boot/vmlinuz-6.12.9-amd64'], owners)).toEqual({
+      level: 'kexec',
+      paths: modules.slice(0, 5),
+      morePaths: 4,
+      packages: ['linux-image-6.12.9-amd64'],
+    });
+    expect(explainLevel([])).toEqual({ level: 'none', paths: [], morePaths: 0, packages: [] });
   });
 });

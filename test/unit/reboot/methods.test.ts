@@ -47,14 +47,19 @@ describe('chooseRebootMethod', () => {
     expect(mechanism({ level: 'soft-reboot', systemdVersion: 256 }, {})).toBe('soft-reboot');
     expect(mechanism({ level: 'soft-reboot' }, {})).toBe('reboot');
     expect(chooseRebootMethod(facts({ level: 'soft-reboot' }), settings()).reason).toBe(
-      'REBOOT_METHOD=systemd: a soft-reboot would do, but systemd 252 has none (needs 254)',
+      'REBOOT_METHOD=systemd: a soft-reboot would do, but systemd 252 has none (needs 254); a full reboot instead',
     );
     expect(mechanism({ level: 'soft-reboot', systemdVersion: 256 }, { allowSoftReboot: false })).toBe('reboot');
     expect(chooseRebootMethod(facts({ level: 'soft-reboot', systemdVersion: 256, nextRootPreparable: false }), settings())).toEqual({
       method: 'systemd',
       mechanism: 'reboot',
-      reason: 'REBOOT_METHOD=systemd: a soft-reboot would do, but the new snapshot cannot be prepared as the next root here',
+      reason: 'REBOOT_METHOD=systemd: a soft-reboot would do, but the new snapshot cannot be prepared as the next root here; a full reboot instead',
     });
+    // The boot code says why: the line names it.
+    const disagree = "the next-boot pointers disagree (GRUB's names 4, the Btrfs default 5)";
+    expect(
+      chooseRebootMethod(facts({ level: 'soft-reboot', systemdVersion: 257, nextRootPreparable: false, nextRootRefusal: disagree }), settings()).reason,
+    ).toBe(`REBOOT_METHOD=systemd: a soft-reboot would do, but ${disagree}; a full reboot instead`);
     expect(mechanism({ level: 'kexec', systemdVersion: 256 }, {})).toBe('reboot');
     expect(mechanism({ level: 'reboot', systemdVersion: 256 }, {})).toBe('reboot');
   });

@@ -2,12 +2,13 @@
  * The acting layer, for real: the command method runs a real program (never through a
  * shell), kured's sentinel is written into a temporary root.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { splitShellWords } from '../../../src/config/shellWord.js';
-import { performReboot, touchKuredSentinel } from '../../../src/reboot/perform.js';
+import { FULL_REBOOT_ENV, performReboot, touchKuredSentinel } from '../../../src/reboot/perform.js';
 import type { MethodChoice } from '../../../src/reboot/methods.js';
 
 const dirs: string[] = [];
@@ -71,5 +72,74 @@ describe('performReboot', () => {
     const root = tempDir();
     await performReboot(choice('none'), { root, snapshot: 4, level: 'reboot' });
     expect(readdirSync(root)).toEqual([]);
+  });
+});
+
+/**
+ * The restarting mechanisms with a stand-in `systemctl` first on PATH: a tiny real program that
+ * records its arguments and the variables a full reboot sets, and fails when asked to. The test
+ * refuses to run unless `systemctl` resolves to the stand-in: the machine's own is never called.
+ */
+describe('performReboot with a stand-in systemctl', () => {
+  const withStandIn = async (exitCode: number, action: (record: string) => Promise<void>) => {
+    const dir = tempDir();
+    const record = join(dir, 'record');
+    writeFileSync(
+      join(dir, 'systemctl'),
+      `#!/bin/sh\nprintf '%s|%s|%s\\n' "$*" "\${SYSTEMCTL_SKIP_AUTO_SOFT_REBOOT:-}" "\${SYSTEMCTL_SKIP_AUTO_KEXEC:-}" >> '${record}'\nexit ${exitCode}\n`,
+      { mode: 0o755 },
+    );
+    const path = process.env.PATH;
+    process.env.PATH = `${dir}:${path ?? ''}`;
+    try {
+      const resolved = execFileSync('/bin/sh', ['-c', 'command -v systemctl'], { env: process.env, encoding: 'utf8' }).trim();
+      if (resolved !== join(dir, 'systemctl')) throw new Error(`systemctl resolves to ${resolved}, not the stand-in: not running`);
+      await action(record);
+    } finally {
+      process.env.PATH = path;
+    }
+  };
+
+  it('a full reboot tells systemctl not to turn it into a soft-reboot or kexec', async () => {
+    await withStandIn(0, async (record) => {
+      await performReboot(choice('reboot'), { root: '/', snapshot: 5, level: 'reboot' });
+      expect(readFileSync(record, 'utf8')).toBe('reboot|1|1\n');
+      expect(FULL_REBOOT_ENV).toEqual({ SYSTEMCTL_SKIP_AUTO_SOFT_REBOOT: '1', SYSTEMCTL_SKIP_AUTO_KEXEC: '1' });
+    });
+  });
+
+  it('a soft-reboot prepares the next root first, and undoes it when systemctl fails', async () => {
+    await withStandIn(0, async (record) => {
+      const steps: string[] = [];
+      await performReboot(choice('soft-reboot'), {
+        root: '/',
+        snapshot: 5,
+        level: 'soft-reboot',
+        prepareSoftReboot: async () => {
+          steps.push('prepare');
+          return async () => void steps.push('undo');
+        },
+      });
+      expect(steps).toEqual(['prepare']);
+      expect(readFileSync(record, 'utf8')).toBe('soft-reboot||\n');
+    });
+    await withStandIn(1, async () => {
+      const steps: string[] = [];
+      await expect(
+        performReboot(choice('soft-reboot'), {
+          root: '/',
+          snapshot: 5,
+          level: 'soft-reboot',
+          prepareSoftReboot: async () => {
+            steps.push('prepare');
+            return async () => void steps.push('undo');
+          },
+        }),
+      ).rejects.toThrow('systemctl failed (exit 1)');
+      expect(steps).toEqual(['prepare', 'undo']);
+    });
+    await expect(performReboot(choice('soft-reboot'), { root: '/', snapshot: 5, level: 'soft-reboot' })).rejects.toThrow(
+      'soft-reboot needs the new snapshot prepared as the next root',
+    );
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   clearPendingReboot,
+  decidingCauses,
   markSignalled,
   pendingFromState,
   readPendingReboot,
@@ -28,7 +29,12 @@ describe('reboot state', () => {
     const dir = stateDir();
     expect(readPendingReboot(dir)).toBeUndefined();
     recordRebootLevel(dir, 5, 'kexec', { now: NOW });
-    expect(readPendingReboot(dir)).toEqual({ snapshot: 5, level: 'kexec', recordedAt: '2026-11-22T04:00:00.000Z' });
+    expect(readPendingReboot(dir)).toEqual({
+      snapshot: 5,
+      level: 'kexec',
+      causes: [{ snapshot: 5, level: 'kexec', paths: [], packages: [] }],
+      recordedAt: '2026-11-22T04:00:00.000Z',
+    });
     expect(JSON.parse(readFileSync(rebootStatePath(dir), 'utf8'))).toMatchObject({ snapshot: 5, level: 'kexec' });
   });
 
@@ -38,6 +44,27 @@ describe('reboot state', () => {
     expect(recordRebootLevel(dir, 6, 'soft-reboot', { base: 5, now: NOW }).level).toBe('kexec');
     expect(recordRebootLevel(dir, 7, 'soft-reboot', { base: 4, now: NOW }).level).toBe('soft-reboot');
     expect(recordRebootLevel(dir, 8, 'soft-reboot', { now: NOW }).level).toBe('soft-reboot');
+  });
+
+  it('a base that has booted adds nothing, though the record still names it', () => {
+    const dir = stateDir();
+    recordRebootLevel(dir, 3, 'kexec', { now: NOW });
+    // 3 booted; a transaction from it records 4.
+    const pending = recordRebootLevel(dir, 4, 'soft-reboot', { base: 3, booted: 3, now: NOW });
+    expect(pending).toMatchObject({ snapshot: 4, level: 'soft-reboot', causes: [{ snapshot: 4, level: 'soft-reboot' }] });
+  });
+
+  it('keeps what set each pending level; the highest wins and names its snapshots', () => {
+    const dir = stateDir();
+    recordRebootLevel(dir, 5, 'soft-reboot', { now: NOW, cause: { paths: ['/usr/bin/tu-hello'], packages: ['tu-hello'] } });
+    recordRebootLevel(dir, 6, 'kexec', { base: 5, now: NOW, cause: { paths: ['/boot/vmlinuz-6.12.9'], morePaths: 3, packages: ['tu-kernel'] } });
+    const pending = recordRebootLevel(dir, 7, 'soft-reboot', { base: 6, now: NOW, cause: { paths: ['/usr/bin/tu-daily'], packages: ['tu-daily'] } });
+    expect(readPendingReboot(dir)).toEqual(pending);
+    expect(pending.level).toBe('kexec');
+    expect(pending.causes!.map((c) => `${c.snapshot} ${c.level}`)).toEqual(['5 soft-reboot', '6 kexec', '7 soft-reboot']);
+    expect(decidingCauses(pending)).toEqual([{ snapshot: 6, level: 'kexec', paths: ['/boot/vmlinuz-6.12.9'], morePaths: 3, packages: ['tu-kernel'] }]);
+    // A transaction from the booted snapshot supersedes the chain: only its own cause is left.
+    expect(recordRebootLevel(dir, 8, 'soft-reboot', { base: 4, now: NOW }).causes).toEqual([{ snapshot: 8, level: 'soft-reboot', paths: [], packages: [] }]);
   });
 
   it('marks a signalled snapshot, also one without a record, and clears', () => {

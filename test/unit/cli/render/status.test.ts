@@ -31,7 +31,7 @@ const status: SystemStatus = {
     badPackageSets: [], etcMerge: undefined, pendingEtcEdits: { snapshot: 3, carried: [], conflicts: [] },
   },
   reboot: {
-    pending: { snapshot: 3, level: 'soft-reboot' }, timeZone: 'UTC', windows: [], window: undefined, inWindow: false,
+    pending: { snapshot: 3, level: 'soft-reboot', causes: [{ snapshot: 3, level: 'soft-reboot', paths: ['/usr/bin/tu-hello'], packages: ['tu-hello'] }] }, timeZone: 'UTC', windows: [], window: undefined, inWindow: false,
     rebootDue: new Date('2026-12-01T05:00:00Z'), summary: 'snapshot 3 needs a soft-reboot; no maintenance window is configured',
   },
   rebootMethod: 'auto',
@@ -43,7 +43,7 @@ describe('status', () => {
       'Booted:    1 (first root filesystem, 2026-12-01 04:00:00)',
       'Next boot: 3 (pkg install tu-hello, 2026-12-01 04:00:00)  — reboot to use it',
       'Failed (kept): 2',
-      'Reboot needed: soft-reboot (for snapshot 3)',
+      'Reboot needed: soft-reboot (for snapshot 3), set by /usr/bin/tu-hello (package tu-hello)',
       'Boot attempts left for the next boot: 3',
       'What the next boot brings:',
       'Going forward from snapshot 1 to snapshot 3:\n  installs 1 package: tu-hello 1.0-1\n  files: 2 added, 0 removed, 1 changed',
@@ -54,7 +54,7 @@ describe('status', () => {
     const window = { start: new Date('2026-12-01T14:00:00Z'), end: new Date('2026-12-01T15:00:00Z') };
     const closed: SystemStatus = {
       ...status,
-      reboot: { ...status.reboot!, pending: { snapshot: 3, level: 'reboot' }, windows: ['Tue 14:00 1h'], window, inWindow: false, rebootDue: new Date('2026-12-01T14:20:00Z') },
+      reboot: { ...status.reboot!, pending: { snapshot: 3, level: 'reboot', causes: [] }, windows: ['Tue 14:00 1h'], window, inWindow: false, rebootDue: new Date('2026-12-01T14:20:00Z') },
     };
     const lines = renderStatus(closed, PLAIN);
     expect(lines).toContain('Next maintenance window: 2026-12-01 14:00 +00:00');
@@ -65,10 +65,31 @@ describe('status', () => {
     const json = statusJson(status);
     expect(json).toMatchObject({
       root: '/', booted: 1, default: 3, pending: [3], rebootPending: true, inProgress: [], failed: [2],
-      rebootMethod: 'auto', rebootLevel: 'soft-reboot', knownGood: 1, pendingEtcEdits: { snapshot: 3 },
+      rebootMethod: 'auto', rebootLevel: 'soft-reboot',
+      rebootLevelSetBy: [{ snapshot: 3, level: 'soft-reboot', paths: ['/usr/bin/tu-hello'], packages: ['tu-hello'] }], knownGood: 1, pendingEtcEdits: { snapshot: 3 },
       boot: { managedBootLoader: true, grubPointer: 3, btrfsDefault: 3, bootCounter: '3' },
       reboot: { summary: 'snapshot 3 needs a soft-reboot; no maintenance window is configured', due: '2026-12-01T05:00:00.000Z' },
     });
     expect(json.nextBoot).toMatchObject({ version: 1, from: 1, to: 3, files: { removed: 0, restored: 2, changed: 1 } });
+  });
+
+  it('names every pending snapshot that set the highest level, and the packages', () => {
+    const chain: SystemStatus = {
+      ...status,
+      reboot: {
+        ...status.reboot!,
+        pending: {
+          snapshot: 4,
+          level: 'kexec',
+          causes: [
+            { snapshot: 3, level: 'kexec', paths: ['/usr/lib/modules/6.12.1/kernel/fs/x.ko'], morePaths: 40, packages: ['linux-image-6.12.1'] },
+            { snapshot: 4, level: 'kexec', paths: ['/boot/vmlinuz-6.12.2'], packages: [] },
+          ],
+        },
+      },
+    };
+    expect(renderStatus(chain, PLAIN)).toContain(
+      'Reboot needed: kexec (for snapshot 4), set by snapshot 3: /usr/lib/modules/6.12.1/kernel/fs/x.ko and 40 more (package linux-image-6.12.1); snapshot 4: /boot/vmlinuz-6.12.2',
+    );
   });
 });
