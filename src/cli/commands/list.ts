@@ -5,7 +5,7 @@ import type { Listing } from '../../manifest/index/listing.js';
 import { gatherOverview } from '../../snapshots/overview.js';
 import { log } from '../../util/log.js';
 import type { CliContext } from '../context.js';
-import { renderSnapshotList, snapshotRowJson } from '../render/snapshotList.js';
+import { listedRows, renderSnapshotList, snapshotRowJson } from '../render/snapshotList.js';
 
 export function define(program: Command, ctx: () => CliContext): Command {
   return program.command('list').description('list the snapshots').action(async () => {
@@ -27,7 +27,8 @@ export function define(program: Command, ctx: () => CliContext): Command {
         userdata: s.userdata,
       })),
     );
-    if (c.options.json) c.print(jsonLine(overview.snapshots.map((r) => snapshotRowJson(r, listing?.summary(r.number)?.data))));
-    else c.print(renderSnapshotList(overview.snapshots, (n) => listing?.summary(n)?.text));
+    const rows = listedRows(overview.snapshots);
+    if (c.options.json) c.print(jsonLine(rows.map((r) => snapshotRowJson(r, listing?.summary(r.number)?.data))));
+    else c.print(renderSnapshotList(rows, (n) => listing?.summary(n)?.text));
   });
 }

@@ -17,6 +17,15 @@ function markers(row: SnapshotRow): string {
   return ' ';
 }
 
+/**
+ * What `list` shows: never a half-made snapshot — ours and still marked in progress (a
+ * transaction running now, or one a crash or power cut interrupted, which the next run
+ * removes). `status` names them under "In progress".
+ */
+export function listedRows<T extends Pick<SnapshotRow, 'ours' | 'inProgress'>>(rows: readonly T[]): T[] {
+  return rows.filter((r) => !(r.ours && r.inProgress));
+}
+
 export function renderSnapshotList(rows: readonly SnapshotRow[], summary: (n: number) => string | undefined): string {
   const table = rows.map((r) => [
     `${r.number}${markers(r)}`,
