@@ -109,9 +109,8 @@ describe('performReboot with a stand-in systemctl', () => {
   });
 
   it('a soft-reboot prepares the next root first, and undoes it when systemctl fails', async () => {
-    await withStandIn(0, async (record) => {
-      const steps: string[] = [];
-      await performReboot(choice('soft-reboot'), {
+    const softReboot = (steps: string[]) =>
+      performReboot(choice('soft-reboot'), {
         root: '/',
         snapshot: 5,
         level: 'soft-reboot',
@@ -120,22 +119,15 @@ describe('performReboot with a stand-in systemctl', () => {
           return async () => void steps.push('undo');
         },
       });
+    await withStandIn(0, async (record) => {
+      const steps: string[] = [];
+      await softReboot(steps);
       expect(steps).toEqual(['prepare']);
       expect(readFileSync(record, 'utf8')).toBe('soft-reboot||\n');
     });
     await withStandIn(1, async () => {
       const steps: string[] = [];
-      await expect(
-        performReboot(choice('soft-reboot'), {
-          root: '/',
-          snapshot: 5,
-          level: 'soft-reboot',
-          prepareSoftReboot: async () => {
-            steps.push('prepare');
-            return async () => void steps.push('undo');
-          },
-        }),
-      ).rejects.toThrow('systemctl failed (exit 1)');
+      await expect(softReboot(steps)).rejects.toThrow('systemctl failed (exit 1)');
       expect(steps).toEqual(['prepare', 'undo']);
     });
     await expect(performReboot(choice('soft-reboot'), { root: '/', snapshot: 5, level: 'soft-reboot' })).rejects.toThrow(
