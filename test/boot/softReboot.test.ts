@@ -203,7 +203,7 @@ describe.skipIf(skip).sequential('soft-reboot into the new snapshot, the real pa
     expect(back).toMatchObject({ booted: 3, default: 3, knownGood: 3, health: { snapshot: 3, status: 'pass', fallback: false } });
     expect((await list()).find((s) => s.booted)?.number).toBe(3);
     // What the soft-rebooted 4 found and did, from the tool's log (/var/log never rolls back).
-    const log = await g.ok(`grep -a ' step health check' ${TOOL_LOG} | tail -n 12`, cmd);
+    const log = await g.ok(`grep -a ' step health check' ${TOOL_LOG} | tail -n 60`, cmd);
     expect(log).toContain('health check root: ok (the root is snapshot 4 (soft-rebooted from snapshot 3))');
     expect(log).toContain('health check 50-soft-reboot-suite: FAILED (exit 1)');
     expect(log).toContain('health check: set-next-boot 3');
