@@ -69,7 +69,8 @@ export function decideReboot(input: RebootDecisionInput): RebootDecision {
   if (ifNeeded && !pending) return result('nothing', undefined, 'no new snapshot is waiting for a reboot');
   if (ifNeeded && level === 'none') return result('nothing', undefined, `snapshot ${pending!.snapshot} needs no reboot`);
 
-  const method = chooseRebootMethod({ ...input.facts, level }, settings);
+  const fullRequested = level === 'reboot' && pendingLevel !== 'reboot';
+  const method = chooseRebootMethod({ ...input.facts, level, ...(fullRequested ? { fullRequested } : {}) }, settings);
   if (method.mechanism === 'none') return result('nothing', method, `${method.reason}; reboot by hand to activate the new snapshot`);
   if (!ifNeeded) return result('reboot', method, `reboot requested${input.full ? ' (--full)' : ''}; ${method.reason}`);
 

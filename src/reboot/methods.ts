@@ -25,6 +25,8 @@ export interface RebootFacts {
   nextRootRefusal?: string | undefined;
   /** What the pending change needs. */
   level: RebootLevel;
+  /** `reboot --full` raised the level: the reason says so instead of blaming the change. */
+  fullRequested?: boolean;
 }
 
 /** What actually happens: a restart of some kind, a signal to someone else, or nothing. */
@@ -105,12 +107,14 @@ function chooseSystemd(facts: RebootFacts, settings: Pick<Settings, 'allowSoftRe
   if (satisfies('kexec', level) && settings.allowKexec && facts.kexecAvailable) {
     return { method: 'systemd', mechanism: 'kexec', reason: `${via}: a new kernel is needed and REBOOT_ALLOW_KEXEC=yes` };
   }
+  if (facts.fullRequested) return { method: 'systemd', mechanism: 'reboot', reason: `${via}: a full reboot, as --full asks` };
   return { method: 'systemd', mechanism: 'reboot', reason: `${via}: ${level === 'reboot' ? 'the change needs a full reboot' : 'a new kernel is needed'}` };
 }
 
 function chooseKexec(facts: RebootFacts, via: string): MethodChoice {
   requireSystemd(facts, via);
   if (facts.level === 'reboot') {
+    if (facts.fullRequested) return { method: 'kexec', mechanism: 'reboot', reason: `${via}, but --full asks for a full reboot` };
     return { method: 'kexec', mechanism: 'reboot', reason: `${via}, but the boot loader changed: a full reboot is needed` };
   }
   if (!facts.kexecAvailable) {

@@ -42,7 +42,10 @@ describe('decideReboot', () => {
     expect(decide({ ifNeeded: false, pending: soft, facts }).method?.mechanism).toBe('soft-reboot');
     const full = decide({ ifNeeded: false, pending: soft, facts, full: true });
     expect(full).toMatchObject({ action: 'reboot', level: 'reboot', method: { mechanism: 'reboot' } });
-    expect(full.reason).toBe('reboot requested (--full); REBOOT_METHOD=auto and rebootmgr is not running: the change needs a full reboot');
+    expect(full.reason).toBe('reboot requested (--full); REBOOT_METHOD=auto and rebootmgr is not running: a full reboot, as --full asks');
+    // A change that needs a full reboot anyway is still named as the reason.
+    const kernel = decide({ ifNeeded: false, pending: { ...PENDING, level: 'reboot' }, facts, full: true });
+    expect(kernel.reason).toBe('reboot requested (--full); REBOOT_METHOD=auto and rebootmgr is not running: the change needs a full reboot');
     expect(decide({ ifNeeded: true, pending: { ...PENDING, level: 'none' }, facts, full: true }).action).toBe('nothing');
   });
 

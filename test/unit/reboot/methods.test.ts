@@ -36,6 +36,16 @@ describe('parseSystemdVersion', () => {
 });
 
 describe('chooseRebootMethod', () => {
+  it('a full reboot that --full asked for says so instead of blaming the change', () => {
+    expect(chooseRebootMethod(facts({ fullRequested: true }), settings()).reason).toBe('REBOOT_METHOD=systemd: a full reboot, as --full asks');
+    expect(chooseRebootMethod(facts(), settings()).reason).toBe('REBOOT_METHOD=systemd: the change needs a full reboot');
+    expect(chooseRebootMethod(facts({ fullRequested: true, kexecAvailable: true }), settings({ rebootMethod: 'kexec' }))).toEqual({
+      method: 'kexec',
+      mechanism: 'reboot',
+      reason: 'REBOOT_METHOD=kexec, but --full asks for a full reboot',
+    });
+  });
+
   it('auto is rebootmgr when it runs, else systemd (as openSUSE)', () => {
     expect(chooseRebootMethod(facts({ rebootmgrActive: true }), settings({ rebootMethod: 'auto' }))).toMatchObject({ method: 'rebootmgr', mechanism: 'rebootmgr' });
     expect(chooseRebootMethod(facts(), settings({ rebootMethod: 'auto' }))).toMatchObject({ method: 'systemd', mechanism: 'reboot' });
