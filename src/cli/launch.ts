@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { commandWord } from './argv.js';
 import { codeCacheFile, DEFAULT_CODE_CACHE_DIR, readCodeCache, writeCodeCache } from './codeCache.js';
+import { setRunningBuild } from './runningBuild.js';
 
 declare const __TU_BUNDLE_HASH__: string;
 
@@ -32,6 +33,7 @@ function launch(): void {
   const dir = cacheDirectory();
   const cacheFile = dir === undefined ? undefined : codeCacheFile(dir, commandWord(argv));
   const key = { bundleHash: __TU_BUNDLE_HASH__ };
+  setRunningBuild(__TU_BUNDLE_HASH__);
   const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile, key);
 
   const source = readFileSync(bundle, 'utf8');

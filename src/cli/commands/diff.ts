@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { TuError } from '../../errors.js';
+import { diffTextKey, readDiffText, writeDiffText } from '../../manifest/diff/diffTextCache.js';
+import { runningBuild } from '../runningBuild.js';
 import type { CliContext } from '../context.js';
 import { parseSnapshotNumber } from '../snapshotNumber.js';
 import { requireSnapshot } from './show.js';
@@ -26,13 +28,32 @@ export async function diffCommand(ctx: CliContext, aText: string, bText: string,
       throw new TuError(`snapshot ${number} is not a complete snapshot`, { hint: "see 'transactional-update list'" });
     }
   }
-  const [{ diffSnapshots }, { diffJson, formatJson }, { renderSnapshotDiff }, { makePalette, wantsColor }] = await Promise.all([
+  const { wantsColor } = await import('../render/palette.js');
+  const color = wantsColor(process.stdout);
+  // The text kept from an earlier run, when it was made from this very manifest (diffTextCache.ts).
+  const build = runningBuild();
+  const textKey = ctx.options.json || options.recompute || build === undefined ? undefined : diffTextKey(system.store, from, to, build);
+  if (textKey !== undefined) {
+    const kept = readDiffText(system.store, from, to, color, build!);
+    if (kept) {
+      // As ctx.print: standard output is synchronous on Linux (a file, a pipe, a terminal).
+      process.stdout.write(kept);
+      return;
+    }
+  }
+  const [{ diffSnapshots }, { diffJson, formatJson }, { renderSnapshotDiff }, { makePalette }] = await Promise.all([
     import('../../manifest/diff/snapshotDiff.js'),
     import('../render/json.js'),
     import('../render/manifestText.js'),
     import('../render/palette.js'),
   ]);
   const diff = await diffSnapshots(system.store, from, to, { recompute: options.recompute === true });
-  if (ctx.options.json) ctx.print(formatJson(diffJson(diff)));
-  else ctx.print(renderSnapshotDiff(diff, makePalette(wantsColor(process.stdout))));
+  if (ctx.options.json) {
+    ctx.print(formatJson(diffJson(diff)));
+    return;
+  }
+  const text = renderSnapshotDiff(diff, makePalette(color));
+  ctx.print(text);
+  if (textKey !== undefined && diff.source === 'manifest' && !diff.etcCompared) writeDiffText(system.store, from, to, color, textKey, text);
 }
+

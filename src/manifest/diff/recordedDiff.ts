@@ -47,7 +47,7 @@ export async function recordedDiff(
   const { compareEtc } = await import('./compare.js');
   const etc = await compareEtc(before.etc, after.etc, caps);
   const files = sortByPath([...manifest.files.filter((f) => !isUnderEtc(f.path)), ...etc.files]);
-  return assemble(from, to, manifest, files, etc.config);
+  return { ...assemble(from, to, manifest, files, etc.config), etcCompared: true };
 }
 
 function usableManifest(store: RecordedDiffStore, number: number): Manifest | undefined {

@@ -17,6 +17,8 @@ export interface SnapshotDiff {
   truncated?: { config?: boolean };
   /** Where the answer came from: B's recorded manifest, or a comparison of the two snapshots. */
   source: 'manifest' | 'snapshots';
+  /** From the manifest, but /etc was compared again from the two etc trees (recordedDiff.ts). */
+  etcCompared?: true;
 }
 
 export async function diffSnapshots(

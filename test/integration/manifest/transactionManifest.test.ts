@@ -2,7 +2,7 @@
  * The manifest as a user meets it, after real transactions on a managed image: show, diff,
  * the rollback preview, and an index that can be deleted without loss.
  */
-import { rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requireRootAndLoop } from '../../support/requirements.js';
@@ -79,6 +79,33 @@ describe.skipIf(skip)('manifests of real transactions', () => {
       expect(forward).toEqual({ ...recomputed, source: 'manifest' });
       expect(recomputed.source).toBe('snapshots');
       expect(forward.files.map((f) => f.path)).toEqual(expect.arrayContaining(['/etc/tu-by-hand.conf', '/etc/tu-conf.conf']));
+
+      // The text of a recorded diff is kept beside the snapshot (as snapper's filelist-N.txt)
+      // and printed as it was, until the manifest it was made from changes.
+      const pair = [String(installed), String(upgraded)];
+      const kept = join(sys.root, `.snapshots/${upgraded}/diff-${installed}.txt`);
+      const first = await sys.tu(['diff', ...pair]);
+      expect(first.exitCode, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/^ {4}\/usr\/bin\/tu-hello/m);
+      expect(readFileSync(kept, 'latin1')).toMatch(/^tu-diff-text 1 \S+ \d+\n/);
+      // (the harness strips the last newline of what a command printed)
+      expect(readFileSync(kept, 'utf8').split('\n').slice(1).join('\n')).toBe(`${first.stdout}\n`);
+      expect((await sys.tu(['diff', ...pair])).stdout).toBe(first.stdout);
+      // A torn text (another length than its header says) is not printed.
+      writeFileSync(kept, readFileSync(kept).subarray(0, -40));
+      expect((await sys.tu(['diff', ...pair])).stdout).toBe(first.stdout);
+      // The manifest rewritten (a new inode, as every write of it is a rename): the text is made again.
+      const manifestPath = join(sys.root, `.snapshots/${upgraded}/manifest.json`);
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: Array<{ path: string }> };
+      manifest.files = manifest.files.filter((f) => f.path !== '/usr/bin/tu-hello');
+      writeFileSync(`${manifestPath}.new`, JSON.stringify(manifest, null, 1));
+      renameSync(`${manifestPath}.new`, manifestPath);
+      const rewritten = await sys.tu(['diff', ...pair]);
+      expect(rewritten.exitCode, rewritten.stderr).toBe(0);
+      expect(rewritten.stdout).not.toMatch(/^ {4}\/usr\/bin\/tu-hello/m);
+      expect(rewritten.stdout).toMatch(/tu-conf\.conf/);
+      expect((await sys.tu(['diff', ...pair])).stdout).toBe(rewritten.stdout);
+      expect(readFileSync(kept, 'utf8')).not.toMatch(/^ {4}\/usr\/bin\/tu-hello/m);
 
       // The index is only an index.
       const before = (await sys.tu(['list', '--json'])).stdout;

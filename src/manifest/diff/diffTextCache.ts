@@ -1,0 +1,95 @@
+/**
+ * The text of `diff A B`, kept beside B once it has been rendered from B's manifest:
+ * `.snapshots/B/diff-A.txt` (`diff-A.color.txt` for a terminal). snapper keeps
+ * `filelist-A.txt` for the same reason: a large recorded diff is then printed as it was
+ * written, not parsed and rendered again.
+ *
+ * File: one header line, `tu-diff-text 1 <key> <bytes>`, then the text. The key names what
+ * the text was made from: B's manifest.json and A's info.xml (inode, size, mtime: a rewrite is
+ * a rename, so a new inode) and the build of the tool that rendered it. Any change to them, or
+ * a body of another length (a torn write), reads as "no text", and the diff is made again.
+ * Only a diff answered from the manifest alone is kept: one that compared /etc trees again
+ * depends on more than the key.
+ */
+import { closeSync, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where a store keeps snapshot N's files (SnapshotStore satisfies this). */
+export interface DiffTextLocator {
+  paths(number: number): { dir: string; info: string; manifest: string };
+}
+
+const MAGIC = 'tu-diff-text 1';
+/** A header line is short; anything longer is not ours. */
+const MAX_HEADER = 512;
+
+export function diffTextFile(store: DiffTextLocator, from: number, to: number, color: boolean): string {
+  return join(store.paths(to).dir, `diff-${from}${color ? '.color' : ''}.txt`);
+}
+
+function fileKey(path: string): string | undefined {
+  const st = statSync(path, { throwIfNoEntry: false, bigint: true });
+  return st?.isFile() ? `${st.ino}.${st.size}.${st.mtimeNs}` : undefined;
+}
+
+/** The key of the pair now, or undefined when a file it is made from is missing. */
+export function diffTextKey(store: DiffTextLocator, from: number, to: number, build: string): string | undefined {
+  const manifest = fileKey(store.paths(to).manifest);
+  const base = fileKey(store.paths(from).info);
+  if (manifest === undefined || base === undefined || !/^[\w.-]+$/.test(build)) return undefined;
+  return `${build}:${manifest}:${base}`;
+}
+
+/** The kept text of the diff, or undefined (none, stale, torn, or not ours). */
+export function readDiffText(store: DiffTextLocator, from: number, to: number, color: boolean, build: string): Buffer | undefined {
+  const key = diffTextKey(store, from, to, build);
+  if (key === undefined) return undefined;
+  let fd: number;
+  try {
+    fd = openSync(diffTextFile(store, from, to, color), 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const data = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = readSync(fd, data, got, st.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    const newline = data.subarray(0, Math.min(got, MAX_HEADER)).indexOf(0x0a);
+    if (newline < 0) return undefined;
+    const [magic, version, kept, bytes] = data.toString('latin1', 0, newline).split(' ');
+    if (`${magic} ${version}` !== MAGIC || kept !== key) return undefined;
+    const body = data.subarray(newline + 1, got);
+    return String(body.length) === bytes ? body : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Keep the text under `key`, the key taken before the diff was made (a manifest rewritten
+ * meanwhile then leaves a text nobody reads). Best effort: a reader without write access (a
+ * user's `diff`), a read-only or full file system just go without.
+ */
+export function writeDiffText(store: DiffTextLocator, from: number, to: number, color: boolean, key: string, text: string): void {
+  const file = diffTextFile(store, from, to, color);
+  const body = Buffer.from(text, 'utf8');
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    // The manifest's own mode: whoever may read the manifest may read its diff.
+    const mode = statSync(store.paths(to).manifest).mode & 0o777;
+    writeFileSync(temp, Buffer.concat([Buffer.from(`${MAGIC} ${key} ${body.length}\n`, 'latin1'), body]), { mode });
+    renameSync(temp, file);
+  } catch {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing was written
+    }
+  }
+}
