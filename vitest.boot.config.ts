@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// The QEMU suite: one machine booted seven times (test/boot/lifecycle.test.ts); every wait
-// inside has its own bound (test/boot/support/machine.ts, qemu.ts). Serial logs are kept in
-// test-results/boot/ (or $TU_BOOT_LOGS).
+// The QEMU suite: one machine, one chain of ten boots and two soft-reboots
+// (test/boot/lifecycle.test.ts, then test/boot/softRebootSteps.ts on the same machine); every
+// wait inside has its own bound (test/boot/support/machine.ts, qemu.ts). Serial logs are kept
+// in test-results/boot/ (or $TU_BOOT_LOGS).
 export default defineConfig({
   test: {
     include: ['test/boot/**/*.test.ts'],
