@@ -102,9 +102,12 @@ export class Guest {
       '-drive',
       `file=${d.file},format=raw,if=virtio${d.readOnly ? ',readonly=on' : ''}`,
     ]);
+    // setpriv: QEMU gets SIGKILL when the test process that started it dies (a killed or
+    // interrupted run), so no guest outlives its run. It execs QEMU: the pid is QEMU's.
     const child = execa(
-      'qemu-system-x86_64',
+      'setpriv',
       [
+        '--pdeathsig', 'KILL', '--', 'qemu-system-x86_64',
         ...accel, '-m', String(options.memoryMb ?? 1536), '-machine', 'q35', '-smp', '2',
         '-drive', `if=pflash,format=raw,readonly=on,file=${OVMF_CODE}`,
         '-drive', `if=pflash,format=raw,file=${options.vars}`,
