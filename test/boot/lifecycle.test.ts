@@ -5,8 +5,8 @@
  * serial console, rewrites the second disk (a signed apt repository) between boots, and reads
  * the disk image once QEMU has ended.
  *
- * The steps are chained through ten boots and two soft-reboots (each test's name says what it
- * proved):
+ * The steps are chained through ten boots, two soft-reboots and a kexec (each test's name
+ * says what it proved):
  *
  *   boot 1  snapshot 1   owners and dpkg --verify; 1. pkg install tu-daily 1.0 → 2; reboot
  *   boot 2  snapshot 2   1. (after) tu-daily present, booted, healthy
@@ -26,7 +26,8 @@
  *
  * Then, in boot 7, the soft-reboot steps (softRebootSteps.ts: B = 5): a soft-reboot into 9,
  * a full reboot of the same change (boot 8, snapshot 10), a module-tree change (boot 9,
- * snapshot 11), and a soft-rebooted 12 that fails its check and comes back to 11 (boot 10).
+ * snapshot 11), a soft-rebooted 12 that fails its check and comes back to 11 (boot 10), and a
+ * kexec into 13.
  *
  * Serial logs: test-results/boot/lifecycle-<time>/NN-<step>.log (or under $TU_BOOT_LOGS).
  */
@@ -39,7 +40,7 @@ import { defaultSnapshot } from '../../src/snapshots/system.js';
 import { requireMachine } from '../support/requirements.js';
 import { TU_TEST } from './support/guestImage.js';
 import { COMMAND_WAIT_MS, lastJson, Machine, readReport } from './support/machine.js';
-import { softRebootSteps, SOFT_REBOOT_PACKAGES } from './softRebootSteps.js';
+import { softRebootSteps, SOFT_REBOOT_INCLUDE, SOFT_REBOOT_PACKAGES } from './softRebootSteps.js';
 import { OVMF_CODE, type Guest } from './support/qemu.js';
 
 const skip =
@@ -84,7 +85,7 @@ describe.skipIf(skip).sequential('the installed package manages the booted machi
   };
 
   beforeAll(async () => {
-    m = await Machine.create({ name: 'lifecycle', packages: daily('1.0') });
+    m = await Machine.create({ name: 'lifecycle', packages: daily('1.0'), include: SOFT_REBOOT_INCLUDE });
     process.stderr.write(`QEMU suite serial logs: ${m.logsDir}\n`);
   }, 15 * 60_000);
 

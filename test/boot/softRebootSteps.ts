@@ -18,6 +18,8 @@
  *                        3. run: a failing health.d check → X; reboot
  *     soft-reboot → X    3. its health check fails: known-good K is the next boot, a full reboot
  *   boot   K             3. (after) back on K by itself
+ *                        5. REBOOT_ALLOW_KEXEC=yes; pkg remove tu-kmod → E, level kexec; reboot
+ *     kexec → E          5. a new kernel (new boot id) without firmware or GRUB; / is E, healthy
  *
  * 4. The time from `transactional-update reboot` to the probe's line (multi-user.target reached,
  *    the health check done) is measured on the host for the same change twice: the soft-reboot
@@ -25,7 +27,6 @@
  *    console's landmarks. Both and their ratio are printed and kept in the logs directory
  *    (reboot-times.txt); nothing asserts them.
  *
- * kexec is not proven here: see docs/boot-suite.md.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +36,12 @@ import { PROBE_READY } from './support/guestImage.js';
 import { COMMAND_WAIT_MS, lastJson, Machine } from './support/machine.js';
 import { BOOT_WAIT_MS, type Guest } from './support/qemu.js';
 import { KERNEL_STARTED, RebootClock, SYSTEMD_STARTED } from './support/rebootClock.js';
+
+/**
+ * Debian packages the chain's image needs from the start: kexec-tools for the kexec step (with
+ * systemd, Debian's kexec-tools leaves `reboot` a cold reboot; only `systemctl kexec` kexecs).
+ */
+export const SOFT_REBOOT_INCLUDE: readonly string[] = ['kexec-tools'];
 
 /** What these steps install: the chain's repository carries them from the start. */
 export const SOFT_REBOOT_PACKAGES: readonly PackageRef[] = [
@@ -72,6 +79,7 @@ ExecStart=/bin/sh -c 'grep -a -o "boot_counter=[0-9]*" ${ESP_ENV} > /run/tu-coun
 WantedBy=multi-user.target
 `;
 const POLICY = 'REBOOT_METHOD=systemd\\nREBOOT_ALLOW_SOFT_REBOOT=yes\\nREBOOT_ALLOW_KEXEC=no\\n';
+const POLICY_KEXEC = 'REBOOT_METHOD=systemd\\nREBOOT_ALLOW_SOFT_REBOOT=yes\\nREBOOT_ALLOW_KEXEC=yes\\n';
 /** The package's timers stay out of the way: the steps type every reboot themselves. */
 const TIMERS_OFF = '[Unit]\\nConditionPathExists=/nonexistent/tu-soft-reboot-steps\\n';
 
@@ -133,7 +141,7 @@ export function softRebootSteps(handOver: HandOver): void {
         return;
       }
       process.stderr.write('soft-reboot steps: the lifecycle steps did not hand over their machine; making one\n');
-      m = await Machine.create({ name: 'soft-reboot', packages: SOFT_REBOOT_PACKAGES });
+      m = await Machine.create({ name: 'soft-reboot', packages: SOFT_REBOOT_PACKAGES, include: SOFT_REBOOT_INCLUDE });
       own = true;
       await bootAndLogin('soft-reboot');
     }, 15 * 60_000);
@@ -278,6 +286,31 @@ export function softRebootSteps(handOver: HandOver): void {
       expect(log).toContain('health check 50-soft-reboot-steps: FAILED (exit 1)');
       expect(log).toContain(`health check: set-next-boot ${n.K}`);
       expect(log).toContain('health check: reboot');
+    });
+
+    it('5. with REBOOT_ALLOW_KEXEC=yes a change of the module tree restarts through kexec: a new kernel, without the firmware and GRUB, into the new snapshot', async () => {
+      expect(failed, 'an earlier step failed').toBe(false);
+      await g.ok(`printf '${POLICY_KEXEC}' > /etc/transactional-update.conf`, cmd);
+      const k = await transaction('pkg remove tu-kmod');
+      const pending = await status();
+      expect(pending).toMatchObject({ booted: n.K, default: k, rebootLevel: 'kexec' });
+      expect(pending.rebootLevelSetBy).toEqual([expect.objectContaining({ snapshot: k, level: 'kexec', packages: ['tu-kmod'] })]);
+      const bootId = await value('bootid', 'cat /proc/sys/kernel/random/boot_id');
+
+      const mark = g.mark;
+      g.type('transactional-update reboot\n');
+      await g.waitFor(KERNEL_STARTED, { timeoutMs: BOOT_WAIT_MS, from: mark, what: 'the kexec-started kernel' });
+      await loginAgain(mark);
+      // The same QEMU run: no firmware and no boot menu between the old kernel and the new one.
+      expect(g.output.slice(mark)).not.toMatch(/BdsDxe|GNU GRUB/);
+      expect(await g.ok(`grep -a ' step reboot: kexec (' ${TOOL_LOG} | tail -n 1`, cmd)).toContain(
+        'reboot: kexec (REBOOT_METHOD=systemd: a new kernel is needed and REBOOT_ALLOW_KEXEC=yes)',
+      );
+      expect(await value('bootid', 'cat /proc/sys/kernel/random/boot_id')).not.toBe(bootId);
+      expect(await value('root', 'findmnt -n -o FSROOT /')).toBe(`/@/.snapshots/${k}/snapshot`);
+      expect(await value('cmdline', 'grep -o "tu.snapshot=[0-9]*" /proc/cmdline')).toBe(`tu.snapshot=${k}`);
+      expect(await status()).toMatchObject({ booted: k, default: k, knownGood: k, health: { snapshot: k, status: 'pass', fallback: false } });
+      expect((await list()).find((s) => s.booted)?.number).toBe(k);
       await m.reboot(g, 'systemctl poweroff');
     });
   });

@@ -60,9 +60,10 @@ export async function builtToolPackage(): Promise<string> {
   return deb;
 }
 
-/** `transactional-update image create --bootable` of the built tree, with its .deb. */
-export async function createBootableImage(file: string, deb: string): Promise<void> {
-  await run('node', [CLI, 'image', 'create', file, '--bootable', '--size', '4G', '--package', deb]);
+/** `transactional-update image create --bootable` of the built tree, with its .deb and these extra packages. */
+export async function createBootableImage(file: string, deb: string, include: readonly string[] = []): Promise<void> {
+  const extra = include.length > 0 ? ['--include', include.join(',')] : [];
+  await run('node', [CLI, 'image', 'create', file, '--bootable', '--size', '4G', '--package', deb, ...extra]);
 }
 
 /** The test rig in the image's running /etc (snapshot 1 before its first boot). */

@@ -39,7 +39,8 @@ export class Machine {
     private readonly key: SigningKey,
   ) {}
 
-  static async create(options: { name: string; packages: readonly PackageRef[] }): Promise<Machine> {
+  /** `packages`: the repository on the second disk; `include`: Debian packages in the image from the start. */
+  static async create(options: { name: string; packages: readonly PackageRef[]; include?: readonly string[] }): Promise<Machine> {
     const deb = await builtToolPackage();
     const workDir = mkdtempSync(join(testTmpBase(), `qemu-${options.name}-`));
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -47,7 +48,7 @@ export class Machine {
     mkdirSync(logsDir, { recursive: true });
     const key = await makeSigningKey(workDir);
     const disk = join(workDir, 'disk.img');
-    await createBootableImage(disk, deb);
+    await createBootableImage(disk, deb, options.include);
     await prepareGuest(disk, workDir, key);
     const m = new Machine(workDir, logsDir, disk, join(workDir, 'test-disk.img'), key);
     await m.publish(options.packages);
