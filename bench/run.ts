@@ -23,6 +23,7 @@ import { serializeInfo } from '../src/snapshots/infoXml.js';
 import { MARKER_KEY } from '../src/snapshots/store.js';
 import { fakeManifest } from './manifestList.js';
 import { createBenchSystem, type BenchSystem } from './fixtureSystem.js';
+import { cpuProfile, traceCommand } from './profile.js';
 
 const CLI = join(process.cwd(), 'dist/cli/main.cjs');
 /** Alternations per pair; the median counts. */
@@ -138,11 +139,15 @@ const snapshotCount = (sys: BenchSystem) => readdirSync(sys.store.dir).filter((n
  * shell. Each run makes its own snapshot beside the store (not a numbered one); the default
  * goes back to the transactions' afterwards, and the floor's snapshots are deleted at the end.
  */
+function floorScript(): string {
+  return 'btrfs -q subvolume snapshot "$1" "$2" && chroot "$2" true && btrfs property set -ts "$2" ro true && btrfs subvolume set-default "$2"';
+}
+
 function rawFloor(sys: BenchSystem) {
   const dir = join(sys.store.dir, 'bench-floor');
   mkdirSync(dir, { recursive: true });
   let i = 0;
-  const script = 'btrfs -q subvolume snapshot "$1" "$2" && chroot "$2" true && btrfs property set -ts "$2" ro true && btrfs subvolume set-default "$2"';
+  const script = floorScript();
   return {
     async run(): Promise<void> {
       await this.wrapped(async (target) => {
@@ -245,6 +250,7 @@ async function main(): Promise<void> {
   writeFileSync(configFile, `SUBVOLUME="${sys.root}"\nFSTYPE="btrfs"\n`);
   const rows: Row[] = [];
   const notes: string[] = [];
+  const profiles: string[] = [];
   const floor = rawFloor(sys);
   try {
     const p1 = sys.store.paths(1).snapshot;
@@ -330,6 +336,24 @@ async function main(): Promise<void> {
       target: 'run true: processes it starts (strace -f)', measured: String(processes), baseline: 'raw floor 4', ratio: processes / 4, goal: 'report', pass: undefined,
     });
 
+    // The profiles of the rows that fail, printed after the table.
+    const env = { TU_CODE_CACHE_DIR: codeCacheDir };
+    const listRow = rows.find((r) => r.target.startsWith('list with'));
+    if (listRow?.pass === false) {
+      profiles.push(`list with ${snapshotCount(sys).toLocaleString('en')} snapshots`,
+        ...await cpuProfile([CLI, '--root', sys.root, 'list'], env),
+        ...await traceCommand(process.execPath, [CLI, '--root', sys.root, 'list'], env));
+    }
+    if (rows.some((r) => r.target.startsWith('run true at') && r.pass === false)) {
+      profiles.push(`run true at ${snapshotCount(sys).toLocaleString('en')} snapshots`,
+        ...await traceCommand(process.execPath, [CLI, '--root', sys.root, 'run', 'true'], env),
+        ...await cpuProfile([CLI, '--root', sys.root, 'run', 'true'], env),
+        'the raw floor, for comparison:');
+      await floor.wrapped(async (target) => {
+        profiles.push(...await traceCommand('sh', ['-c', floorScript(), 'floor', sys.store.paths(1).snapshot, target], {}));
+      });
+    }
+
     process.stdout.write('For reference…\n');
     const recompute = await timeAlternating({
       snapper: () => snapperStatus(sys, config, 1, sys.changed.large, false),
@@ -357,6 +381,7 @@ async function main(): Promise<void> {
     notes.push(`load average at the end: ${(await execa('cat', ['/proc/loadavg'])).stdout.split(' ').slice(0, 3).join(' ')} (${RUNS} alternations per pair, medians)`);
   } finally {
     printTable(rows, notes);
+    if (profiles.length > 0) process.stdout.write(`\nWhere the time goes, for the rows that fail:\n${profiles.join('\n')}\n`);
     rmSync(configFile, { force: true });
     await floor.destroy().catch(() => undefined);
     await sys.destroy().catch((error: unknown) => process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`));
