@@ -4,7 +4,7 @@
 // home directory of its own, and its agent is stopped afterwards: gpg starts an agent per
 // home, and two runs sharing one must not stop each other's.
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -44,8 +44,10 @@ async function makeKey(keyDir) {
       const { stdout } = await gpg(home, ['--with-colons', '--list-secret-keys']);
       const found = /^fpr:(?:[^:]*:){8}([0-9A-F]{40}):/m.exec(stdout)?.[1];
       if (!found) throw new Error(`gpg made no key in ${home}`);
-      const exported = await gpg(home, ['--export', found], { encoding: 'buffer' });
-      await writeFile(join(temp, 'public.gpg'), exported.stdout, { mode: 0o644 });
+      // gpg writes the file itself: a binary key read from a pipe loses a last byte 0x0a to
+      // execa's stripFinalNewline, and apt's sqv then reads a truncated packet (one key in 256).
+      await gpg(home, ['--output', join(temp, 'public.gpg'), '--export', found]);
+      await chmod(join(temp, 'public.gpg'), 0o644);
       return found;
     });
     await writeFile(join(temp, 'fingerprint'), `${fingerprint}\n`);

@@ -69,20 +69,6 @@ export function runSync(file: string, args: readonly string[], options: Omit<Run
   return checked(file, args, options, execaSync(file, args, commonOptions(options)));
 }
 
-/** Run and return stdout as a Buffer (binary output). */
-export async function runBinary(file: string, args: readonly string[], options: RunOptions = {}): Promise<Buffer> {
-  log.detail(`exec: ${describeCommand(file, args)}`);
-  const result = await execa(file, args, { ...toExecaOptions(options), encoding: 'buffer' });
-  if (result.code === 'ENOENT' && result.exitCode === undefined) throw new CommandMissing(file, packageOf(file));
-  if ((result.exitCode ?? 1) !== 0) {
-    const stderr = Buffer.from(result.stderr as Uint8Array).toString();
-    throw new TuError(`${file} failed (exit ${result.exitCode}): ${firstLine(stderr)}`, {
-      detail: `${describeCommand(file, args)}\n${stderr}`,
-    });
-  }
-  return Buffer.from(result.stdout as Uint8Array);
-}
-
 /** Start a process and hand back the live subprocess (streams, pid). */
 export function spawn(file: string, args: readonly string[], options: Options = {}): ResultPromise {
   log.detail(`spawn: ${describeCommand(file, args)}`);

@@ -11,6 +11,8 @@ import { TuError } from '../../errors.js';
 export async function resolveInodePaths(subvol: string, ino: number): Promise<string[]> {
   const result = await spawn('btrfs', ['inspect-internal', 'inode-resolve', String(ino), subvol], {
     encoding: 'buffer',
+    // The last line's own newline is the parser's to remove: a name may end with a newline too.
+    stripFinalNewline: false,
     stdin: 'ignore',
   });
   if (result.exitCode !== 0) {

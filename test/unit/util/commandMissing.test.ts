@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CommandMissing } from '../../../src/errors.js';
 import { hintFor } from '../../../src/cli/hints.js';
 import { packageOf } from '../../../src/util/commandPackages.js';
-import { run, runBinary, runSync } from '../../../src/util/exec.js';
+import { run, runSync } from '../../../src/util/exec.js';
 
 describe('a missing program', () => {
   it('names the Debian package that provides it', async () => {
@@ -12,8 +12,8 @@ describe('a missing program', () => {
     expect((error as CommandMissing).message).toBe('/nonexistent/bin/losetup could not be run: it is not installed');
     expect(hintFor(error as CommandMissing)).toBe('install the mount package');
     expect(() => runSync('/nonexistent/sbin/getfattr', [])).toThrow(CommandMissing);
-    const binary = await runBinary('/nonexistent/btrfs', ['send']).catch((e: unknown) => e);
-    expect((binary as CommandMissing).hint).toBe('install the btrfs-progs package');
+    const btrfs = await run('/nonexistent/btrfs', ['send']).catch((e: unknown) => e);
+    expect((btrfs as CommandMissing).hint).toBe('install the btrfs-progs package');
   });
 
   it('is left to a caller that reads the exit code itself', async () => {
