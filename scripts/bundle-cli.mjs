@@ -33,6 +33,26 @@ const lazyStandardStreams = {
   },
 };
 
+// commander requires child_process when it loads, for executable subcommands we do not
+// have: child_process brings net and the stream machinery, a few milliseconds of every start.
+// In the bundle it is required on first use.
+const CHILD_PROCESS_EAGER = "const childProcess = require('node:child_process');";
+const CHILD_PROCESS_LAZY =
+  "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+const lazyCommanderChildProcess = {
+  name: 'lazy-commander-child-process',
+  setup(b) {
+    b.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const uses = source.match(/childProcess\.\w+/g) ?? [];
+      if (!source.includes(CHILD_PROCESS_EAGER) || uses.some((u) => u !== 'childProcess.spawn')) {
+        throw new Error(`bundle-cli: ${args.path} changed; review the lazy child_process patch`);
+      }
+      return { contents: source.replace(CHILD_PROCESS_EAGER, CHILD_PROCESS_LAZY), loader: 'js' };
+    });
+  },
+};
+
 const outdir = 'dist/cli';
 const bundle = join(outdir, 'bundle.cjs');
 rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
@@ -54,7 +74,7 @@ const result = await build({
   // src/chroot/run.ts finds enter.sh beside its module: in the bundle, beside bundle.cjs.
   // The launcher passes __tuModuleUrl with the wrapper's other arguments.
   define: { 'import.meta.url': '__tuModuleUrl' },
-  plugins: [lazyStandardStreams],
+  plugins: [lazyStandardStreams, lazyCommanderChildProcess],
   metafile: true,
 });
 if (!Object.values(result.metafile.outputs).some((out) => 'src/chroot/run.ts' in out.inputs)) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { configureLog } from '../util/log.js';
 import { openSystem, type System } from '../snapshots/system.js';
 import { recordBooted } from '../snapshots/bootHistory.js';
+import { isTerminal, writeStdout } from '../util/stdout.js';
 
 export interface GlobalOptions {
   root: string;
@@ -38,7 +39,10 @@ export function makeContext(options: GlobalOptions, argv: string[]): CliContext 
   return {
     options,
     argv,
-    terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    // Asked only by commands that ask questions: process.stdin is not made for the others.
+    get terminal() {
+      return isTerminal(0) && isTerminal(1);
+    },
     system() {
       opened ??= (async () => {
         const system = await openSystem(options.root);
@@ -55,7 +59,7 @@ export function makeContext(options: GlobalOptions, argv: string[]): CliContext 
       return opened;
     },
     print(text) {
-      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      writeStdout(text.endsWith('\n') ? text : `${text}\n`);
     },
     note(text) {
       if (!options.quiet) process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);

@@ -85,11 +85,8 @@ function applyExitOverride(command: Command): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // `transactional-update list | head`: a closed pipe ends the output, not with a stack trace.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  // Results go through writeStdout (util/stdout.ts), which ends quietly on a closed pipe
+  // (`transactional-update list | head`); process.stdout is not made.
   const args = normalizeArguments(argv);
   const { program } = await buildProgram(args);
   try {

@@ -7,6 +7,7 @@ import { runningBuild } from '../runningBuild.js';
 import type { CliContext } from '../context.js';
 import { parseSnapshotNumber } from '../snapshotNumber.js';
 import { requireSnapshot } from './show.js';
+import { looksLikeTerminal, writeStdout } from '../../util/stdout.js';
 
 export function define(program: Command, ctx: () => CliContext): Command {
   return program
@@ -29,15 +30,14 @@ export async function diffCommand(ctx: CliContext, aText: string, bText: string,
     }
   }
   const { wantsColor } = await import('../render/palette.js');
-  const color = wantsColor(process.stdout);
+  const color = wantsColor({ isTTY: looksLikeTerminal() });
   // The text kept from an earlier run, when it was made from this very manifest (diffTextCache.ts).
   const build = runningBuild();
   const textKey = ctx.options.json || options.recompute || build === undefined ? undefined : diffTextKey(system.store, from, to, build);
   if (textKey !== undefined) {
     const kept = readDiffText(system.store, from, to, color, build!);
     if (kept) {
-      // As ctx.print: standard output is synchronous on Linux (a file, a pipe, a terminal).
-      process.stdout.write(kept);
+      writeStdout(kept);
       return;
     }
   }

@@ -17,6 +17,7 @@ import { openEtcdLock } from '../../reboot/fleet/openLock.js';
 import { afterBoot, takeSlotAndReboot, type FleetNode, type WaitOptions } from '../../reboot/fleet/rebootCycle.js';
 import { fleetSettings, type FleetSettings } from '../../reboot/fleet/settings.js';
 import { removeSlotRecord } from '../../reboot/fleet/slotRecord.js';
+import { writeStdout } from '../../util/stdout.js';
 
 const DEFAULT_STATE_DIR = '/var/lib/transactional-update';
 
@@ -248,7 +249,7 @@ function printStatus(status: GroupStatus, json: boolean): void {
       snapshot: h.details?.snapshot ?? null,
       deadline: h.details?.deadline ?? null,
     }));
-    process.stdout.write(`${JSON.stringify({ group: status.group, key: status.semaphoreKey, totalSlots: status.totalSlots ?? null, holders, reaped: status.reaped }, null, 2)}\n`);
+    writeStdout(`${JSON.stringify({ group: status.group, key: status.semaphoreKey, totalSlots: status.totalSlots ?? null, holders, reaped: status.reaped }, null, 2)}\n`);
     return;
   }
   if (status.totalSlots === undefined) {
@@ -276,5 +277,5 @@ function shown(text: string): string {
 }
 
 function print(line: string): void {
-  process.stdout.write(`${line}\n`);
+  writeStdout(`${line}\n`);
 }
