@@ -8,7 +8,9 @@
  * The host never waits for a power-off to learn something: it waits for the line it needs on
  * the console (waitFor), or reads the state back from the disk image once QEMU has exited.
  */
-import { appendFileSync, copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
@@ -86,7 +88,7 @@ export class Guest {
     ).then((r) => {
       clearTimeout(this.hardTimer);
       this.exitInfo = { exitCode: r.exitCode ?? undefined, signal: r.signal ?? undefined, timedOut: this.timedOut };
-      rmSync(this.socketPath, { force: true });
+      rmSync(dirname(this.socketPath), { recursive: true, force: true });
       this.wake();
       return this.exitInfo;
     });
@@ -95,8 +97,9 @@ export class Guest {
   static async start(options: GuestOptions): Promise<Guest> {
     if (!existsSync(options.vars)) copyFileSync(OVMF_VARS, options.vars);
     writeFileSync(options.logFile, '');
-    const socketPath = `${options.logFile}.sock`;
-    rmSync(socketPath, { force: true });
+    // A socket's path has at most 107 bytes: not beside the log, whose directory is as deep as
+    // the checkout is, but in a short directory of its own under /tmp.
+    const socketPath = join(mkdtempSync(join(tmpdir(), 'tu-qemu-')), 'console');
     const accel = kvmUsable() ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi'];
     const disks = [{ file: options.disk, readOnly: false }, ...(options.extraDisks ?? [])].flatMap((d) => [
       '-drive',
