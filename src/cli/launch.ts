@@ -33,7 +33,7 @@ function launch(): void {
   const dir = cacheDirectory();
   const cacheFile = dir === undefined ? undefined : codeCacheFile(dir, commandWord(argv));
   const key = { bundleHash: __TU_BUNDLE_HASH__ };
-  setRunningBuild(__TU_BUNDLE_HASH__);
+  setRunningBuild(key.bundleHash);
   const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile, key);
 
   const source = readFileSync(bundle, 'utf8');
