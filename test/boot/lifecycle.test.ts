@@ -24,10 +24,10 @@
  *   boot 6  snapshot 8   8. its health check fails: fallback to 5, reboot
  *   boot 7  snapshot 5   8. (after) the timer's next run refuses the recorded bad set
  *
- * Then, in boot 7, the soft-reboot steps (softRebootSteps.ts: B = 5): a soft-reboot into 9,
- * a full reboot of the same change (boot 8, snapshot 10), a module-tree change (boot 9,
- * snapshot 11), a soft-rebooted 12 that fails its check and comes back to 11 (boot 10), and a
- * kexec into 13.
+ * Then, in boot 7, the soft-reboot steps (softRebootSteps.ts: B = 5; 9 went to the update
+ * step 8 refused): a soft-reboot into 10, a full reboot of the same change (boot 8, snapshot
+ * 11), a module-tree change (boot 9, snapshot 12), a soft-rebooted 13 that fails its check and
+ * comes back to 12 (boot 10), and a kexec into 14.
  *
  * Serial logs: test-results/boot/lifecycle-<time>/NN-<step>.log (or under $TU_BOOT_LOGS).
  */
