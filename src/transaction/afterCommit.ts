@@ -7,6 +7,7 @@
  */
 import { refreshBootMenu } from '../boot/index.js';
 import { errorMessage } from '../errors.js';
+import { indexInfo } from '../manifest/index/indexDb.js';
 import { readManifest } from '../manifest/storeJson.js';
 import type { Manifest } from '../manifest/types.js';
 import { snapshotLevel } from '../reboot/snapshotLevel.js';
@@ -48,6 +49,12 @@ export async function afterCommit(system: System, committed: Committed): Promise
     });
     faultPoint('commit');
   });
+  try {
+    indexInfo(system.store, number);
+  } catch (error) {
+    // The index is only an index: the next reader's freshness check catches up.
+    log.detail(`snapshot ${number}: its info.xml was not indexed again (${errorMessage(error)})`);
+  }
   await attempt('refreshing the boot menu', async () => {
     await refreshBootMenu(system);
     faultPoint('boot-menu');

@@ -70,6 +70,22 @@ export function indexOneSnapshot(store: ManifestLocator, manifest: Manifest): vo
   }
 }
 
+/**
+ * Snapshot N's info.xml indexed again after the commit rewrote it (its in-progress mark
+ * cleared): the next listing then finds the index fresh, instead of checking the whole
+ * database and reading the file again.
+ */
+export function indexInfo(store: ManifestLocator, number: number): void {
+  const db = openIndex(store);
+  try {
+    // The signature before the content: a change in between is then seen by the next reader.
+    const info = fileSignature(statSync(`${store.paths(number).dir}/info.xml`, { throwIfNoEntry: false }));
+    db.transaction(() => writeInfoRow(db, store, { number, info, json: null })).immediate();
+  } finally {
+    db.close();
+  }
+}
+
 /** Index one manifest (replacing what the index held for its snapshot) in one SQL transaction. */
 export function indexManifest(db: Database, manifest: Manifest, jsonSignature: FileSignature = null): void {
   db.transaction(() => {

@@ -2,7 +2,8 @@
  * The manifest as a user meets it, after real transactions on a managed image: show, diff,
  * the rollback preview, and an index that can be deleted without loss.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requireRootAndLoop } from '../../support/requirements.js';
@@ -27,6 +28,12 @@ describe.skipIf(skip)('manifests of real transactions', () => {
   it('shows what an install and an upgrade changed, previews a rollback and survives losing its index', async () => {
     await withTestSystem(async (sys) => {
       expect((await sys.tu(['-n', 'pkg', 'install', 'tu-hello', 'tu-conf'])).exitCode).toBe(0);
+      // The commit's last word on info.xml is indexed: the next listing finds the index fresh.
+      const db = new Database(join(sys.root, '.snapshots/transactional-update.db'), { readonly: true });
+      const last = db.prepare('SELECT number, info_sig FROM snapshots ORDER BY number DESC LIMIT 1').get() as { number: number; info_sig: string };
+      db.close();
+      const st = statSync(join(sys.root, `.snapshots/${last.number}/info.xml`));
+      expect(last.info_sig).toBe(`${st.ino}:${st.size}:${st.mtimeMs}`);
       const installed = newest((await sys.tu(['list', '--json'])).stdout);
       const show = JSON.parse((await sys.tu(['show', String(installed), '--json'])).stdout) as ShowJson;
       expect(show.packages).toContainEqual({ name: 'tu-hello', arch: 'all', from: null, to: '1.0', change: 'installed' });
