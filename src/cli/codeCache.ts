@@ -7,9 +7,10 @@
  * File: one header line, `tu-code-cache 1 <bundle hash> <node version> <arch>`, then V8's data.
  * V8 checks little more than the source length itself, hence the bundle's content hash.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { COMMAND_WORDS } from './commandWords.js';
+import { readOpenFile } from '../util/readOpenFile.js';
 
 export const DEFAULT_CODE_CACHE_DIR = '/var/cache/transactional-update';
 
@@ -48,16 +49,10 @@ export function readCodeCache(file: string, key: CodeCacheKey, uid = process.get
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || !safe(st, uid) || st.size > MAX_CACHE_BYTES) return undefined;
-    const data = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, data, got, st.size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
+    const data = readOpenFile(fd, st.size);
     const expected = header(key);
-    if (got <= expected.length || data.toString('latin1', 0, expected.length) !== expected) return undefined;
-    return data.subarray(expected.length, got);
+    if (data.length <= expected.length || data.toString('latin1', 0, expected.length) !== expected) return undefined;
+    return data.subarray(expected.length);
   } catch {
     return undefined;
   } finally {

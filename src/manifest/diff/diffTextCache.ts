@@ -11,8 +11,9 @@
  * Only a diff answered from the manifest alone is kept: one that compared /etc trees again
  * depends on more than the key.
  */
-import { closeSync, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readOpenFile } from '../../util/readOpenFile.js';
 
 /** Where a store keeps snapshot N's files (SnapshotStore satisfies this). */
 export interface DiffTextLocator {
@@ -53,18 +54,12 @@ export function readDiffText(store: DiffTextLocator, from: number, to: number, c
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return undefined;
-    const data = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, data, got, st.size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    const newline = data.subarray(0, Math.min(got, MAX_HEADER)).indexOf(0x0a);
+    const data = readOpenFile(fd, st.size);
+    const newline = data.subarray(0, MAX_HEADER).indexOf(0x0a);
     if (newline < 0) return undefined;
     const [magic, version, kept, bytes] = data.toString('latin1', 0, newline).split(' ');
     if (`${magic} ${version}` !== MAGIC || kept !== key) return undefined;
-    const body = data.subarray(newline + 1, got);
+    const body = data.subarray(newline + 1);
     return String(body.length) === bytes ? body : undefined;
   } finally {
     closeSync(fd);
