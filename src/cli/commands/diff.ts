@@ -29,23 +29,22 @@ export async function diffCommand(ctx: CliContext, aText: string, bText: string,
       throw new TuError(`snapshot ${number} is not a complete snapshot`, { hint: "see 'transactional-update list'" });
     }
   }
-  const { wantsColor } = await import('../render/palette.js');
+  const { makePalette, wantsColor } = await import('../render/palette.js');
   const color = wantsColor({ isTTY: looksLikeTerminal() });
   // The text kept from an earlier run, when it was made from this very manifest (diffTextCache.ts).
   const build = runningBuild();
   const textKey = ctx.options.json || options.recompute || build === undefined ? undefined : diffTextKey(system.store, from, to, build);
   if (textKey !== undefined) {
-    const kept = readDiffText(system.store, from, to, color, build!);
+    const kept = readDiffText(system.store, from, to, color, textKey);
     if (kept) {
       writeStdout(kept);
       return;
     }
   }
-  const [{ diffSnapshots }, { diffJson, formatJson }, { renderSnapshotDiff }, { makePalette }] = await Promise.all([
+  const [{ diffSnapshots }, { diffJson, formatJson }, { renderSnapshotDiff }] = await Promise.all([
     import('../../manifest/diff/snapshotDiff.js'),
     import('../render/json.js'),
     import('../render/manifestText.js'),
-    import('../render/palette.js'),
   ]);
   const diff = await diffSnapshots(system.store, from, to, { recompute: options.recompute === true });
   if (ctx.options.json) {

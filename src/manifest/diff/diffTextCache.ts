@@ -41,10 +41,8 @@ export function diffTextKey(store: DiffTextLocator, from: number, to: number, bu
   return `${build}:${manifest}:${base}`;
 }
 
-/** The kept text of the diff, or undefined (none, stale, torn, or not ours). */
-export function readDiffText(store: DiffTextLocator, from: number, to: number, color: boolean, build: string): Buffer | undefined {
-  const key = diffTextKey(store, from, to, build);
-  if (key === undefined) return undefined;
+/** The text kept under `key` (diffTextKey of the pair now), or undefined (none, stale, torn, or not ours). */
+export function readDiffText(store: DiffTextLocator, from: number, to: number, color: boolean, key: string): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(diffTextFile(store, from, to, color), 'r');

@@ -21,36 +21,37 @@ describe('the kept text of a diff', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  const key = () => diffTextKey(store, 1, 2, BUILD)!;
   const keep = (color = false) => writeDiffText(store, 1, 2, color, diffTextKey(store, 1, 2, BUILD)!, TEXT);
 
   it('is read back as written, for the same build and files, with the manifest\'s mode', () => {
     keep();
-    expect(readDiffText(store, 1, 2, false, BUILD)?.toString('utf8')).toBe(TEXT);
+    expect(readDiffText(store, 1, 2, false, key())?.toString('utf8')).toBe(TEXT);
     expect(readFileSync(diffTextFile(store, 1, 2, false), 'latin1').split('\n')[0]).toMatch(/^tu-diff-text 1 a1b2c3:\S+ \d+$/);
     expect(statSync(diffTextFile(store, 1, 2, false)).mode & 0o777).toBe(0o640);
     // The coloured text is another file.
-    expect(readDiffText(store, 1, 2, true, BUILD)).toBeUndefined();
+    expect(readDiffText(store, 1, 2, true, key())).toBeUndefined();
   });
 
   it('is not read after the manifest or the base changed, for another build, or when torn', () => {
     keep();
-    expect(readDiffText(store, 1, 2, false, 'other')).toBeUndefined();
+    expect(readDiffText(store, 1, 2, false, diffTextKey(store, 1, 2, 'other')!)).toBeUndefined();
     writeFileSync(join(dir, 'new.json'), '{"recorded": "again"}\n');
     renameSync(join(dir, 'new.json'), store.paths(2).manifest);
-    expect(readDiffText(store, 1, 2, false, BUILD)).toBeUndefined();
+    expect(readDiffText(store, 1, 2, false, key())).toBeUndefined();
 
     keep();
-    expect(readDiffText(store, 1, 2, false, BUILD)).toBeDefined();
+    expect(readDiffText(store, 1, 2, false, key())).toBeDefined();
     writeFileSync(join(dir, 'info.xml'), '<snapshot><num>1</num><description>reused</description></snapshot>\n');
     renameSync(join(dir, 'info.xml'), store.paths(1).info);
-    expect(readDiffText(store, 1, 2, false, BUILD)).toBeUndefined();
+    expect(readDiffText(store, 1, 2, false, key())).toBeUndefined();
 
     keep();
     const file = diffTextFile(store, 1, 2, false);
     writeFileSync(file, readFileSync(file).subarray(0, -3));
-    expect(readDiffText(store, 1, 2, false, BUILD)).toBeUndefined();
+    expect(readDiffText(store, 1, 2, false, key())).toBeUndefined();
     writeFileSync(file, 'no header at all');
-    expect(readDiffText(store, 1, 2, false, BUILD)).toBeUndefined();
+    expect(readDiffText(store, 1, 2, false, key())).toBeUndefined();
   });
 
   it('a key taken before the manifest changed keeps a text nobody reads', () => {
@@ -58,7 +59,7 @@ describe('the kept text of a diff', () => {
     writeFileSync(join(dir, 'new.json'), '{"recorded": "meanwhile"}\n');
     renameSync(join(dir, 'new.json'), store.paths(2).manifest);
     writeDiffText(store, 1, 2, false, before, TEXT);
-    expect(readDiffText(store, 1, 2, false, BUILD)).toBeUndefined();
+    expect(readDiffText(store, 1, 2, false, key())).toBeUndefined();
   });
 
   it('has no key without the files it is made from, or for a build name that is not one word', () => {
