@@ -82,6 +82,8 @@ if (!Object.values(result.metafile.outputs).some((out) => 'src/chroot/run.ts' in
 }
 copyFileSync('src/chroot/enter.sh', join(outdir, 'enter.sh'));
 chmodSync(join(outdir, 'enter.sh'), 0o755);
+// src/util/addon.ts finds the addon beside its module too (npm run build made it first).
+copyFileSync('native/build/tu_native.node', join(outdir, 'tu_native.node'));
 
 const hash = createHash('sha256').update(readFileSync(bundle)).digest('hex');
 await build({

@@ -10,7 +10,10 @@
 import { rmdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scratchDir } from './scratch.js';
-import { run } from '../util/exec.js';
+import { nativeAddon } from '../util/addon.js';
+import { TuError } from '../errors.js';
+import { escapeControl } from '../util/escape.js';
+import { log } from '../util/log.js';
 import { currentMounts } from '../util/mountinfo.js';
 import type { System } from '../snapshots/system.js';
 
@@ -71,7 +74,7 @@ async function mountTopLevel(system: Pick<System, 'root'>): Promise<{ dir: strin
   // The pid in the name lets the next run sweep it after a SIGKILL (src/transaction/scratch.ts).
   const dir = scratchDir(`tu-top-${process.pid}-`);
   try {
-    await run('mount', ['-t', 'btrfs', '-o', 'subvolid=5', device, dir]);
+    mountCall(`mount -t btrfs -o subvolid=5 ${device} ${dir}`, () => nativeAddon().mountTopLevel(device, dir));
   } catch (error) {
     rmdirSync(dir);
     throw error;
@@ -80,10 +83,20 @@ async function mountTopLevel(system: Pick<System, 'root'>): Promise<{ dir: strin
     dir,
     async release() {
       try {
-        await run('umount', [dir]);
+        mountCall(`umount ${dir}`, () => nativeAddon().unmount(dir, false));
       } finally {
         rmdirSync(dir);
       }
     },
   };
+}
+
+/** mount(2) and umount(2) through the addon, logged and failing as the commands did. */
+function mountCall(what: string, call: () => void): void {
+  log.detail(`syscall: ${escapeControl(what)}`);
+  try {
+    call();
+  } catch (error) {
+    throw new TuError(escapeControl(error instanceof Error ? error.message : String(error)), { detail: what, cause: error });
+  }
 }

@@ -1,10 +1,17 @@
 /**
- * The btrfs commands the tool needs. Only this module runs `btrfs` (and the send stream
- * reader in this folder).
+ * The btrfs operations the tool needs. Only this module (and the send stream reader in this
+ * folder) touches btrfs: the calls of a transaction through the tool's addon (src/util/addon.ts, the
+ * same ioctls btrfs-progs makes, without a process each), the rest through `btrfs`.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { TuError } from '../errors.js';
 import { run, runSync } from '../util/exec.js';
+import { escapeControl } from '../util/escape.js';
+import { log } from '../util/log.js';
+import { nativeAddon, type SpaceReport } from '../util/addon.js';
+
+export type { SpaceReport } from '../util/addon.js';
 
 export interface SubvolumeInfo {
   /** Path relative to the top level (subvolid 5), e.g. "@/.snapshots/2/snapshot". */
@@ -14,26 +21,39 @@ export interface SubvolumeInfo {
   uuid: string;
 }
 
+/**
+ * One call of the addon, logged like a command. Its error becomes one line naming the call;
+ * the system call's error (its errno name as `code`: ENOSPC is a full disk) stays the cause.
+ */
+function ioctl<T>(what: string, call: () => T): T {
+  log.detail(`btrfs ioctl: ${escapeControl(what)}`);
+  try {
+    return call();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new TuError(`btrfs: ${escapeControl(message)}`, { detail: what, cause: error });
+  }
+}
+
 export async function createSubvolume(path: string): Promise<void> {
-  await run('btrfs', ['-q', 'subvolume', 'create', path]);
+  ioctl(`subvolume create ${path}`, () => nativeAddon().createSubvolume(path));
 }
 
 export async function snapshotSubvolume(source: string, target: string, options: { readOnly: boolean }): Promise<void> {
-  await run('btrfs', ['-q', 'subvolume', 'snapshot', ...(options.readOnly ? ['-r'] : []), source, target]);
+  ioctl(`subvolume snapshot ${options.readOnly ? '-r ' : ''}${source} ${target}`, () => nativeAddon().snapshot(source, target, options.readOnly));
 }
 
 /** Delete a subvolume (not recursive: nested subvolumes are deleted first by the caller). */
 export async function deleteSubvolume(path: string): Promise<void> {
-  await run('btrfs', ['-q', 'subvolume', 'delete', path]);
+  ioctl(`subvolume delete ${path}`, () => nativeAddon().deleteSubvolume(path));
 }
 
 export async function setReadOnly(path: string, readOnly: boolean): Promise<void> {
-  await run('btrfs', ['property', 'set', '-ts', path, 'ro', readOnly ? 'true' : 'false']);
+  ioctl(`property set ${path} ro ${readOnly}`, () => nativeAddon().setReadOnly(path, readOnly));
 }
 
 export async function isReadOnly(path: string): Promise<boolean> {
-  const { stdout } = await run('btrfs', ['property', 'get', '-ts', path, 'ro']);
-  return stdout.trim() === 'ro=true';
+  return ioctl(`property get ${path} ro`, () => nativeAddon().isReadOnly(path));
 }
 
 /** True when path is the root of a subvolume (inode 256 on btrfs). */
@@ -63,48 +83,28 @@ export function parseSubvolumeShow(text: string): SubvolumeInfo {
 
 /** The default subvolume of the file system holding path: its id and top-level path. */
 export async function getDefault(path: string): Promise<{ id: number; path: string }> {
-  const { stdout } = runSync('btrfs', ['subvolume', 'get-default', path]);
-  return parseGetDefault(stdout);
+  return ioctl(`subvolume get-default ${path}`, () => nativeAddon().getDefault(path));
 }
 
-export function parseGetDefault(text: string): { id: number; path: string } {
-  // "ID 258 gen 12 top level 257 path @/.snapshots/1/snapshot" or "ID 5 (FS_TREE)"
-  const m = /^ID (\d+)\b(?:.* path (.*))?/m.exec(text.trim());
-  if (!m) throw new Error(`unexpected output of btrfs subvolume get-default: ${text}`);
-  return { id: Number(m[1]), path: m[2]?.trim() ?? '' };
-}
 
 export async function setDefault(path: string): Promise<void> {
-  await run('btrfs', ['subvolume', 'set-default', path]);
+  ioctl(`subvolume set-default ${path}`, () => nativeAddon().setDefault(path));
 }
 
-export interface SpaceReport {
-  /** Bytes not yet allocated to any chunk. */
-  unallocated: number;
-  /** Free bytes in data chunks plus unallocated (what new data can still use). */
-  dataFree: number;
-  /** Free bytes in metadata chunks plus unallocated. */
-  metadataFree: number;
-}
-
+/** What `btrfs filesystem usage` reports as unallocated and free, from the same ioctls. */
 export async function freeSpace(path: string): Promise<SpaceReport> {
-  const { stdout } = await run('btrfs', ['filesystem', 'usage', '-b', path]);
-  return parseFilesystemUsage(stdout);
+  return ioctl(`filesystem usage ${path}`, () => nativeAddon().spaceReport(path));
 }
 
-export function parseFilesystemUsage(text: string): SpaceReport {
-  const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? 'NaN');
-  const unallocated = num(/Device unallocated:\s+(\d+)/);
-  const section = (kind: string) => {
-    const m = new RegExp(`^${kind},[^:]*: Size:(\\d+), Used:(\\d+)`, 'm').exec(text);
-    return m ? Number(m[1]) - Number(m[2]) : 0;
-  };
-  return {
-    unallocated,
-    dataFree: section('Data') + unallocated,
-    metadataFree: section('Metadata') + unallocated,
-  };
+/**
+ * Whether the subvolume holding path changed in a transaction after `generation`, the running
+ * one included (written but not yet committed counts). When it did not, filesWrittenSince
+ * lists nothing: both search its tree from the next generation on.
+ */
+export function changedSince(path: string, generation: number): boolean {
+  return ioctl(`subvolume changed since ${generation} ${path}`, () => nativeAddon().changedSince(path, generation));
 }
+
 
 export async function filesystemUuid(path: string): Promise<string> {
   const { stdout } = await run('findmnt', ['-n', '-o', 'UUID', '--target', path]);

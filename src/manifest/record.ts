@@ -2,11 +2,10 @@
  * The engine's one call at transaction step 9: write manifest.json (the source of truth),
  * then index it. A failing index never fails the transaction: the next reader rebuilds it.
  */
-import { statSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
 import { log } from '../util/log.js';
 import { ensureIndexFresh, indexManifest, indexOneSnapshot } from './index/indexDb.js';
-import { fileSignature } from './index/indexFreshness.js';
+import { fileSignatureOf } from './index/indexFreshness.js';
 import { writeManifest, type ManifestLocator } from './storeJson.js';
 import type { Manifest } from './types.js';
 
@@ -30,7 +29,7 @@ export function indexRecordedManifest(store: ManifestLocator, manifest: Manifest
   try {
     const db = ensureIndexFresh(store);
     try {
-      const signature = fileSignature(statSync(store.paths(manifest.number).manifest));
+      const signature = fileSignatureOf(store.paths(manifest.number).manifest);
       const row = db.prepare('SELECT json_sig FROM snapshots WHERE number = ?').get(manifest.number) as { json_sig: string | null } | undefined;
       if (row?.json_sig !== signature) indexManifest(db, manifest, signature);
     } finally {

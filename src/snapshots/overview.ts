@@ -1,5 +1,6 @@
 /** The facts listings are made of: every snapshot with its markers. */
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { nativeAddon } from '../util/addon.js';
 import { formatSnapperDate } from './infoXml.js';
 import { readBootHistory, hasBooted } from './bootHistory.js';
 import { defaultSnapshot, type System } from './system.js';
@@ -53,31 +54,20 @@ export interface Overview {
   snapshots: SnapshotRow[];
 }
 
+export type SubvolumeAccess = 'missing' | 'read-only' | 'writable';
+
 /**
- * Whether a snapshot's root is there and the btrfs `ro` property, in one system call and
- * without a subprocess: access(2) for writing answers ENOENT where nothing is, EROFS on a
+ * Whether each snapshot root is there and its btrfs `ro` property, without a subprocess and
+ * in one call for all: access(2) for writing answers ENOENT where nothing is, EROFS on a
  * read-only subvolume (as root, permissions never say no).
  */
-export function subvolumeAccess(path: string): 'missing' | 'read-only' | 'writable' {
-  // A listing asks this of every snapshot: no stack trace captured for EROFS, the usual answer.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    accessSync(path, constants.W_OK);
-    return 'writable';
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+export function subvolumeAccess(paths: readonly string[]): SubvolumeAccess[] {
+  return nativeAddon().writeAccess(paths).map((code, i) => {
+    if (code === '') return 'writable';
     if (code === 'EROFS') return 'read-only';
-    if (code === 'ENOENT') return 'missing';
-    return existsSync(path) ? 'writable' : 'missing';
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
-}
-
-/** The btrfs `ro` property, without a subprocess (false where nothing is). */
-export function isReadOnlySubvolume(path: string): boolean {
-  return subvolumeAccess(path) === 'read-only';
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    return existsSync(paths[i]!) ? 'writable' : 'missing';
+  });
 }
 
 /**
@@ -90,11 +80,12 @@ export async function gatherOverview(system: System, listed: () => ListedSnapsho
   const rows = listed() ?? listStore(system.store);
   const def = await defaultSnapshot(system);
   const history = readBootHistory(system.stateDir);
-  const snapshots = rows.map((r): SnapshotRow => {
+  const accesses = subvolumeAccess(rows.map((r) => system.store.paths(r.number).snapshot));
+  const snapshots = rows.map((r, i): SnapshotRow => {
     const everBooted = hasBooted(history, r.number) || r.number === system.booted;
     const paths = system.store.paths(r.number);
     const markers = markersOf(r.userdata);
-    const access = subvolumeAccess(paths.snapshot);
+    const access = accesses[i]!;
     const subvolumeExists = access !== 'missing';
     // A readable info.xml always gives a date (snapper's, or the epoch): no date, no info.xml.
     const infoReadable = r.date !== undefined;

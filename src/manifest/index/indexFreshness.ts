@@ -4,11 +4,18 @@
  * file is opened when nothing changed, so `list` stays fast with a thousand snapshots.
  */
 
-/** Identity of a file as the index saw it: inode, size, mtime; null when it did not exist. */
+import { nativeAddon } from '../../util/addon.js';
+
+/** Identity of a file as the index saw it: inode, size, mtime (ns); null when it did not exist. */
 export type FileSignature = string | null;
 
-export function fileSignature(stat: { ino: number; size: number; mtimeMs: number } | undefined): FileSignature {
-  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : null;
+/** The files' signatures as they are now: a stat(2) each, all in one call of the addon. */
+export function fileSignatures(paths: readonly string[]): FileSignature[] {
+  return nativeAddon().fileSignatures(paths);
+}
+
+export function fileSignatureOf(path: string): FileSignature {
+  return fileSignatures([path])[0] ?? null;
 }
 
 export interface OnDisk {

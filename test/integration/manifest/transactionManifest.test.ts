@@ -32,8 +32,8 @@ describe.skipIf(skip)('manifests of real transactions', () => {
       const db = new Database(join(sys.root, '.snapshots/transactional-update.db'), { readonly: true });
       const last = db.prepare('SELECT number, info_sig FROM snapshots ORDER BY number DESC LIMIT 1').get() as { number: number; info_sig: string };
       db.close();
-      const st = statSync(join(sys.root, `.snapshots/${last.number}/info.xml`));
-      expect(last.info_sig).toBe(`${st.ino}:${st.size}:${st.mtimeMs}`);
+      const st = statSync(join(sys.root, `.snapshots/${last.number}/info.xml`), { bigint: true });
+      expect(last.info_sig).toBe(`${st.ino}:${st.size}:${st.mtimeNs / 1_000_000_000n}.${String(st.mtimeNs % 1_000_000_000n).padStart(9, '0')}`);
       const installed = newest((await sys.tu(['list', '--json'])).stdout);
       const show = JSON.parse((await sys.tu(['show', String(installed), '--json'])).stdout) as ShowJson;
       expect(show.packages).toContainEqual({ name: 'tu-hello', arch: 'all', from: null, to: '1.0', change: 'installed' });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseFilesystemUsage, parseFindNew, parseGetDefault, parseSubvolumeShow } from '../../../src/btrfs/btrfs.js';
+import { parseFindNew, parseSubvolumeShow } from '../../../src/btrfs/btrfs.js';
+import { parseFilesystemUsage, parseGetDefault } from '../../support/btrfsProgs.js';
 import { judgeSpace } from '../../../src/transaction/preflight.js';
 
 const fixture = (name: string) => readFileSync(`fixtures/btrfs/${name}`, 'utf8');

@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeSnapshots, fakeManifest } from '../../../../bench/manifestList.js';
 import { ensureIndexFresh, indexPath, listSummaries, openIndex } from '../../../../src/manifest/index/indexDb.js';
-import { fileSignature } from '../../../../src/manifest/index/indexFreshness.js';
+import { fileSignatureOf } from '../../../../src/manifest/index/indexFreshness.js';
 import { INDEX_SCHEMA_VERSION, migrate } from '../../../../src/manifest/index/indexSchema.js';
 import { recordManifest } from '../../../../src/manifest/record.js';
 import { writeManifest } from '../../../../src/manifest/storeJson.js';
@@ -141,7 +141,7 @@ describe('the SQLite index', () => {
     const old = new BetterSqlite3(indexPath(store));
     migrate(old, 1);
     // A row as fresh as version 1 could make it: only the migration makes info.xml read again.
-    const signature = fileSignature(statSync(join(dir, '1', 'info.xml')));
+    const signature = fileSignatureOf(join(dir, '1', 'info.xml'));
     old.prepare("INSERT INTO snapshots (number, info_sig, date, description, userdata) VALUES (1, ?, NULL, 'old row', '{}')").run(signature);
     old.close();
     const rows = listSummaries(store);

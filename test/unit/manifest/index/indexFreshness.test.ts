@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fileSignature, isFresh, planRefresh } from '../../../../src/manifest/index/indexFreshness.js';
+import { mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileSignatureOf, fileSignatures, isFresh, planRefresh } from '../../../../src/manifest/index/indexFreshness.js';
 
 describe('planRefresh', () => {
   const disk = (number: number, info: string | null, json: string | null) => ({ number, info, json });
@@ -27,11 +30,26 @@ describe('planRefresh', () => {
   });
 });
 
-describe('fileSignature', () => {
-  it('changes with inode, size or mtime, and is null for a missing file', () => {
-    const base = { ino: 5, size: 10, mtimeMs: 1000.5 };
-    expect(fileSignature(undefined)).toBeNull();
-    const sigs = new Set([base, { ...base, ino: 6 }, { ...base, size: 11 }, { ...base, mtimeMs: 1000.6 }].map(fileSignature));
-    expect(sigs.size).toBe(4);
+describe('fileSignatures', () => {
+  it('changes when a file is replaced or rewritten, and is null for a missing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tu-signature-'));
+    try {
+      const file = join(dir, 'info.xml');
+      writeFileSync(file, 'one\n');
+      const first = fileSignatureOf(file);
+      expect(first).toMatch(/^\d+:4:\d+\.\d{9}$/);
+      expect(fileSignatureOf(file)).toBe(first);
+      // Replaced by a rename, as every writer of the store does: a new inode.
+      writeFileSync(join(dir, 'next'), 'one\n');
+      renameSync(join(dir, 'next'), file);
+      const replaced = fileSignatureOf(file);
+      expect(replaced).not.toBe(first);
+      // Rewritten in place with the same size: the mtime moves.
+      utimesSync(file, new Date(1000), new Date(2000));
+      expect(fileSignatureOf(file)).not.toBe(replaced);
+      expect(fileSignatures([file, join(dir, 'missing'), join(dir, 'missing', 'below')])).toEqual([fileSignatureOf(file), null, null]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

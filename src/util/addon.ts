@@ -1,0 +1,65 @@
+/**
+ * The tool's addon (native/syscalls.c): the btrfs ioctls and mount calls of a transaction, and
+ * the stat and access calls a listing makes for every snapshot, made in our own process.
+ * Starting a btrfs-progs process from Node costs more than the call, and a thousand fs calls
+ * from JavaScript more than the same in one call of the addon. Its errors carry the errno name
+ * as `code` (ENOSPC is then a full disk, src/util/diskFull.ts).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SpaceReport {
+  /** Bytes not yet allocated to any chunk. */
+  unallocated: number;
+  /** Free bytes in data chunks plus unallocated (what new data can still use). */
+  dataFree: number;
+  /** Free bytes in metadata chunks plus unallocated. */
+  metadataFree: number;
+}
+
+export interface NativeAddon {
+  snapshot(source: string, target: string, readOnly: boolean): void;
+  createSubvolume(path: string): void;
+  deleteSubvolume(path: string): void;
+  isReadOnly(path: string): boolean;
+  setReadOnly(path: string, readOnly: boolean): void;
+  subvolumeId(path: string): number;
+  setDefault(path: string): void;
+  /** The default subvolume's id and its path below the top level ("" for the top level itself). */
+  getDefault(path: string): { id: number; path: string };
+  /** Whether the subvolume holding path changed in a transaction after `generation` (the running one too). */
+  changedSince(path: string, generation: number): boolean;
+  spaceReport(path: string): SpaceReport;
+  mountTopLevel(device: string, target: string): void;
+  unmount(target: string, lazy: boolean): void;
+  /** Per path "inode:size:seconds.nanoseconds" (stat(2)), or null where nothing is. */
+  fileSignatures(paths: readonly string[]): Array<string | null>;
+  /** Per path the errno name of access(2) for writing ("EROFS", "ENOENT", …), or "" where it may be written. */
+  writeAccess(paths: readonly string[]): string[];
+}
+
+export const ADDON_FILE = 'tu_native.node';
+
+let loaded: NativeAddon | undefined;
+
+/**
+ * Beside the code (the bundle, the package), or where a checkout builds it (npm run build:
+ * native/build/, found from src/util, dist/util or the bench's .bench-dist/src/util).
+ */
+export function addonCandidates(moduleUrl: string): string[] {
+  const here = dirname(fileURLToPath(moduleUrl));
+  const candidates = [join(here, ADDON_FILE)];
+  for (let up = here, i = 0; i < 4; i++, up = dirname(up)) candidates.push(join(up, 'native', 'build', ADDON_FILE));
+  return candidates;
+}
+
+export function nativeAddon(): NativeAddon {
+  if (loaded) return loaded;
+  const candidates = addonCandidates(import.meta.url);
+  const file = candidates.find((f) => existsSync(f));
+  if (file === undefined) throw new Error(`the tool's addon ${ADDON_FILE} is missing (looked in ${candidates.join(', ')}): run 'npm run build'`);
+  loaded = createRequire(import.meta.url)(file) as NativeAddon;
+  return loaded;
+}
