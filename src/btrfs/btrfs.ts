@@ -1,17 +1,15 @@
 /**
- * The btrfs operations the tool needs. Only this module (and the send stream reader in this
- * folder) touches btrfs: the calls of a transaction through the tool's addon (src/util/addon.ts, the
- * same ioctls btrfs-progs makes, without a process each), the rest through `btrfs`.
+ * The btrfs operations the tool needs. Only this folder touches btrfs: the calls of a
+ * transaction through the tool's addon (ioctl.ts, re-exported here), the rest through the
+ * `btrfs` command, and the send stream reader.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { TuError } from '../errors.js';
 import { run, runSync } from '../util/exec.js';
-import { escapeControl } from '../util/escape.js';
-import { log } from '../util/log.js';
-import { nativeAddon, type SpaceReport } from '../util/addon.js';
 
-export type { SpaceReport } from '../util/addon.js';
+export {
+  changedSince, createSubvolume, deleteSubvolume, freeSpace, getDefault, isReadOnly, setDefault, setReadOnly, snapshotSubvolume, type SpaceReport,
+} from './ioctl.js';
 
 export interface SubvolumeInfo {
   /** Path relative to the top level (subvolid 5), e.g. "@/.snapshots/2/snapshot". */
@@ -19,41 +17,6 @@ export interface SubvolumeInfo {
   id: number;
   readOnly: boolean;
   uuid: string;
-}
-
-/**
- * One call of the addon, logged like a command. Its error becomes one line naming the call;
- * the system call's error (its errno name as `code`: ENOSPC is a full disk) stays the cause.
- */
-function ioctl<T>(what: string, call: () => T): T {
-  log.detail(`btrfs ioctl: ${escapeControl(what)}`);
-  try {
-    return call();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new TuError(`btrfs: ${escapeControl(message)}`, { detail: what, cause: error });
-  }
-}
-
-export async function createSubvolume(path: string): Promise<void> {
-  ioctl(`subvolume create ${path}`, () => nativeAddon().createSubvolume(path));
-}
-
-export async function snapshotSubvolume(source: string, target: string, options: { readOnly: boolean }): Promise<void> {
-  ioctl(`subvolume snapshot ${options.readOnly ? '-r ' : ''}${source} ${target}`, () => nativeAddon().snapshot(source, target, options.readOnly));
-}
-
-/** Delete a subvolume (not recursive: nested subvolumes are deleted first by the caller). */
-export async function deleteSubvolume(path: string): Promise<void> {
-  ioctl(`subvolume delete ${path}`, () => nativeAddon().deleteSubvolume(path));
-}
-
-export async function setReadOnly(path: string, readOnly: boolean): Promise<void> {
-  ioctl(`property set ${path} ro ${readOnly}`, () => nativeAddon().setReadOnly(path, readOnly));
-}
-
-export async function isReadOnly(path: string): Promise<boolean> {
-  return ioctl(`property get ${path} ro`, () => nativeAddon().isReadOnly(path));
 }
 
 /** True when path is the root of a subvolume (inode 256 on btrfs). */
@@ -81,29 +44,6 @@ export function parseSubvolumeShow(text: string): SubvolumeInfo {
   };
 }
 
-/** The default subvolume of the file system holding path: its id and top-level path. */
-export async function getDefault(path: string): Promise<{ id: number; path: string }> {
-  return ioctl(`subvolume get-default ${path}`, () => nativeAddon().getDefault(path));
-}
-
-
-export async function setDefault(path: string): Promise<void> {
-  ioctl(`subvolume set-default ${path}`, () => nativeAddon().setDefault(path));
-}
-
-/** What `btrfs filesystem usage` reports as unallocated and free, from the same ioctls. */
-export async function freeSpace(path: string): Promise<SpaceReport> {
-  return ioctl(`filesystem usage ${path}`, () => nativeAddon().spaceReport(path));
-}
-
-/**
- * Whether the subvolume holding path changed in a transaction after `generation`, the running
- * one included (written but not yet committed counts). When it did not, filesWrittenSince
- * lists nothing: both search its tree from the next generation on.
- */
-export function changedSince(path: string, generation: number): boolean {
-  return ioctl(`subvolume changed since ${generation} ${path}`, () => nativeAddon().changedSince(path, generation));
-}
 
 
 export async function filesystemUuid(path: string): Promise<string> {

@@ -13,12 +13,12 @@ export interface BootRecord {
   lastSeen: string;
 }
 
-function historyFile(stateDir: string): string {
+export function bootHistoryFile(stateDir: string): string {
   return join(stateDir, 'booted.json');
 }
 
 export function readBootHistory(stateDir: string): BootRecord[] {
-  const file = historyFile(stateDir);
+  const file = bootHistoryFile(stateDir);
   if (!existsSync(file)) return [];
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as { booted?: BootRecord[] };
@@ -37,7 +37,7 @@ export function recordBooted(stateDir: string, number: number, now = new Date())
   const record: BootRecord = { number, firstSeen: previous?.firstSeen ?? now.toISOString(), lastSeen: now.toISOString() };
   const next = [...history.filter((r) => r.number !== number), record].slice(-100);
   mkdirSync(stateDir, { recursive: true });
-  writeFileAtomic(historyFile(stateDir), `${JSON.stringify({ booted: next }, null, 2)}\n`);
+  writeFileAtomic(bootHistoryFile(stateDir), `${JSON.stringify({ booted: next }, null, 2)}\n`);
 }
 
 /** The most recently booted snapshot that still exists and is not `exclude`. */

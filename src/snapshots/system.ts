@@ -82,13 +82,14 @@ export async function openSystem(rootArg: string): Promise<System> {
 
 /** The snapshot that boots next according to the btrfs default subvolume. */
 export async function defaultSnapshot(system: System): Promise<number | undefined> {
-  // Loaded when asked: the subprocess layer costs a command's start more than its own work.
-  const btrfs = await import('../btrfs/btrfs.js');
+  // The addon's calls alone: the btrfs module would load the subprocess layer, which costs a
+  // listing's start more than its own work.
+  const btrfs = await import('../btrfs/ioctl.js');
   const def = await btrfs.getDefault(system.root);
   return snapshotNumberFromPath(def.path, system.snapshotsFsPath);
 }
 
 export async function setDefaultSnapshot(system: System, number: number): Promise<void> {
-  const btrfs = await import('../btrfs/btrfs.js');
+  const btrfs = await import('../btrfs/ioctl.js');
   await btrfs.setDefault(system.store.paths(number).snapshot);
 }

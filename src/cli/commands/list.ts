@@ -2,15 +2,30 @@
 import { jsonLine } from '../render/json.js';
 import type { Command } from 'commander';
 import type { Listing } from '../../manifest/index/listing.js';
+import { defaultSnapshot } from '../../snapshots/system.js';
 import { gatherOverview } from '../../snapshots/overview.js';
 import { log } from '../../util/log.js';
+import { writeStdout } from '../../util/stdout.js';
 import type { CliContext } from '../context.js';
+import { listingTextKey, readListingText, writeListingText } from '../listingText.js';
 import { listedRows, renderSnapshotList, snapshotRowJson } from '../render/snapshotList.js';
+import { runningBuild } from '../runningBuild.js';
 
 export function define(program: Command, ctx: () => CliContext): Command {
   return program.command('list').description('list the snapshots').action(async () => {
     const c = ctx();
     const system = await c.system();
+    // The table kept from an earlier run, when nothing it is made from changed (listingText.ts).
+    const build = runningBuild();
+    const def = await defaultSnapshot(system);
+    const textKey = c.options.json || build === undefined ? undefined : listingTextKey(system, def, build);
+    if (textKey !== undefined) {
+      const kept = readListingText(system, textKey);
+      if (kept) {
+        writeStdout(kept);
+        return;
+      }
+    }
     const { readListing } = await import('../../manifest/index/listing.js');
     let listing: Listing | undefined;
     try {
@@ -28,7 +43,12 @@ export function define(program: Command, ctx: () => CliContext): Command {
       })),
     );
     const rows = listedRows(overview.snapshots);
-    if (c.options.json) c.print(jsonLine(rows.map((r) => snapshotRowJson(r, listing?.summary(r.number)?.data))));
-    else c.print(renderSnapshotList(rows, (n) => listing?.summary(n)?.text));
+    if (c.options.json) {
+      c.print(jsonLine(rows.map((r) => snapshotRowJson(r, listing?.summary(r.number)?.data))));
+      return;
+    }
+    const text = `${renderSnapshotList(rows, (n) => listing?.summary(n)?.text)}\n`;
+    c.print(text);
+    if (textKey !== undefined) writeListingText(system, textKey, text);
   });
 }

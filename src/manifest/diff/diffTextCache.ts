@@ -4,25 +4,23 @@
  * `filelist-A.txt` for the same reason: a large recorded diff is then printed as it was
  * written, not parsed and rendered again.
  *
- * File: one header line, `tu-diff-text 1 <key> <bytes>`, then the text. The key names what
- * the text was made from: B's manifest.json and A's info.xml (inode, size, mtime: a rewrite is
- * a rename, so a new inode) and the build of the tool that rendered it. Any change to them, or
- * a body of another length (a torn write), reads as "no text", and the diff is made again.
+ * Kept as util/keptText.ts keeps a text (magic `tu-diff-text 2`). The key names what the text
+ * was made from: B's manifest.json and A's info.xml (inode, size, mtime: a rewrite is a
+ * rename, so a new inode) and the build of the tool that rendered it. Any change to them, or a
+ * torn write, reads as "no text", and the diff is made again.
  * Only a diff answered from the manifest alone is kept: one that compared /etc trees again
  * depends on more than the key.
  */
-import { closeSync, fstatSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readOpenFile } from '../../util/readOpenFile.js';
+import { readKeptText, writeKeptText } from '../../util/keptText.js';
 
 /** Where a store keeps snapshot N's files (SnapshotStore satisfies this). */
 export interface DiffTextLocator {
   paths(number: number): { dir: string; info: string; manifest: string };
 }
 
-const MAGIC = 'tu-diff-text 1';
-/** A header line is short; anything longer is not ours. */
-const MAX_HEADER = 512;
+const MAGIC = 'tu-diff-text 2';
 
 export function diffTextFile(store: DiffTextLocator, from: number, to: number, color: boolean): string {
   return join(store.paths(to).dir, `diff-${from}${color ? '.color' : ''}.txt`);
@@ -43,25 +41,7 @@ export function diffTextKey(store: DiffTextLocator, from: number, to: number, bu
 
 /** The text kept under `key` (diffTextKey of the pair now), or undefined (none, stale, torn, or not ours). */
 export function readDiffText(store: DiffTextLocator, from: number, to: number, color: boolean, key: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(diffTextFile(store, from, to, color), 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
-    const data = readOpenFile(fd, st.size);
-    const newline = data.subarray(0, MAX_HEADER).indexOf(0x0a);
-    if (newline < 0) return undefined;
-    const [magic, version, kept, bytes] = data.toString('latin1', 0, newline).split(' ');
-    if (`${magic} ${version}` !== MAGIC || kept !== key) return undefined;
-    const body = data.subarray(newline + 1);
-    return String(body.length) === bytes ? body : undefined;
-  } finally {
-    closeSync(fd);
-  }
+  return readKeptText(diffTextFile(store, from, to, color), MAGIC, key);
 }
 
 /**
@@ -70,19 +50,12 @@ export function readDiffText(store: DiffTextLocator, from: number, to: number, c
  * user's `diff`), a read-only or full file system just go without.
  */
 export function writeDiffText(store: DiffTextLocator, from: number, to: number, color: boolean, key: string, text: string): void {
-  const file = diffTextFile(store, from, to, color);
-  const body = Buffer.from(text, 'utf8');
-  const temp = `${file}.${process.pid}.tmp`;
+  let mode: number;
   try {
     // The manifest's own mode: whoever may read the manifest may read its diff.
-    const mode = statSync(store.paths(to).manifest).mode & 0o777;
-    writeFileSync(temp, Buffer.concat([Buffer.from(`${MAGIC} ${key} ${body.length}\n`, 'latin1'), body]), { mode });
-    renameSync(temp, file);
+    mode = statSync(store.paths(to).manifest).mode & 0o777;
   } catch {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // nothing was written
-    }
+    return;
   }
+  writeKeptText(diffTextFile(store, from, to, color), MAGIC, key, text, mode);
 }
