@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <linux/btrfs.h>
 #include <linux/btrfs_tree.h>
@@ -46,12 +47,13 @@ static const char *errno_name(int err) {
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case ELOOP: return "ELOOP";
     case ENODEV: return "ENODEV";
+    case ECANCELED: return "ECANCELED";
     default: return "EUNKNOWN";
   }
 }
 
-/* Throws `<what> <path>: <strerror>` with code and syscall set; returns NULL for the caller to return. */
-static napi_value throw_errno(napi_env env, int err, const char *syscall, const char *what, const char *path) {
+/* An Error `<what> <path>: <strerror>` with code (the errno name), syscall and errno set. */
+static napi_value errno_error(napi_env env, int err, const char *syscall, const char *what, const char *path) {
   char message[PATH_ARG_MAX + 256];
   snprintf(message, sizeof message, "%s %s: %s", what, path, strerror(err));
   napi_value msg, code, error, call, number;
@@ -62,7 +64,12 @@ static napi_value throw_errno(napi_env env, int err, const char *syscall, const 
   napi_set_named_property(env, error, "syscall", call);
   napi_create_int32(env, -err, &number);
   napi_set_named_property(env, error, "errno", number);
-  napi_throw(env, error);
+  return error;
+}
+
+/* Throws errno_error; returns NULL for the caller to return. */
+static napi_value throw_errno(napi_env env, int err, const char *syscall, const char *what, const char *path) {
+  napi_throw(env, errno_error(env, err, syscall, what, path));
   return NULL;
 }
 
@@ -123,49 +130,101 @@ static int tree_id_of_fd(int fd, uint64_t *id) {
   return 0;
 }
 
-/* snapshot(source, target, readOnly): a snapshot of subvolume source at path target (which must not exist). */
-static napi_value snapshot(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  char source[PATH_ARG_MAX], target[PATH_ARG_MAX];
-  bool read_only;
-  if (!string_arg(env, argv, argc, 0, source, sizeof source) || !string_arg(env, argv, argc, 1, target, sizeof target) ||
-      !bool_arg(env, argv, argc, 2, &read_only)) return NULL;
-
+/*
+ * snapshot(source, target, readOnly): a promise of a snapshot of subvolume source at path
+ * target (which must not exist). Made on libuv's thread pool: snapshots asked for together
+ * are created in one btrfs transaction commit, as btrfs-progs processes started together were.
+ */
+struct snapshot_work {
+  char source[PATH_ARG_MAX];
+  char target[PATH_ARG_MAX];
   char parent[PATH_ARG_MAX];
-  strcpy(parent, target);
-  char *slash = strrchr(parent, '/');
   const char *name;
-  if (slash == NULL) {
-    strcpy(parent, ".");
-    name = target;
-  } else {
-    *slash = '\0';
-    name = target + (slash - parent) + 1;
-    if (parent[0] == '\0') strcpy(parent, "/");
-  }
-  if (name[0] == '\0' || strlen(name) > BTRFS_SUBVOL_NAME_MAX) return throw_usage(env, "bad snapshot name");
+  bool read_only;
+  int err;
+  const char *what;
+  const char *failed_path;
+  napi_deferred deferred;
+  napi_async_work work;
+};
 
-  int src = open_dir(source);
-  if (src < 0) return throw_errno(env, errno, "open", "snapshot: cannot open", source);
-  int dst = open_dir(parent);
+static void snapshot_execute(napi_env env, void *data) {
+  (void)env;
+  struct snapshot_work *w = data;
+  int src = open_dir(w->source);
+  if (src < 0) {
+    w->err = errno;
+    w->what = "snapshot: cannot open";
+    w->failed_path = w->source;
+    return;
+  }
+  int dst = open_dir(w->parent);
   if (dst < 0) {
-    int err = errno;
+    w->err = errno;
+    w->what = "snapshot: cannot open";
+    w->failed_path = w->parent;
     close(src);
-    return throw_errno(env, err, "open", "snapshot: cannot open", parent);
+    return;
   }
   struct btrfs_ioctl_vol_args_v2 args;
   memset(&args, 0, sizeof args);
   args.fd = src;
-  args.flags = read_only ? BTRFS_SUBVOL_RDONLY : 0;
-  memcpy(args.name, name, strlen(name)); /* checked: at most BTRFS_SUBVOL_NAME_MAX */
-  int rc = ioctl(dst, BTRFS_IOC_SNAP_CREATE_V2, &args);
-  int err = errno;
+  args.flags = w->read_only ? BTRFS_SUBVOL_RDONLY : 0;
+  memcpy(args.name, w->name, strlen(w->name)); /* checked: at most BTRFS_SUBVOL_NAME_MAX */
+  if (ioctl(dst, BTRFS_IOC_SNAP_CREATE_V2, &args) < 0) {
+    w->err = errno;
+    w->what = "cannot snapshot to";
+    w->failed_path = w->target;
+  }
   close(src);
   close(dst);
-  if (rc < 0) return throw_errno(env, err, "ioctl", "cannot snapshot to", target);
-  return undefined(env);
+}
+
+static void snapshot_complete(napi_env env, napi_status status, void *data) {
+  struct snapshot_work *w = data;
+  if (status != napi_ok) {
+    napi_value error = errno_error(env, ECANCELED, "ioctl", "cannot snapshot to", w->target);
+    napi_reject_deferred(env, w->deferred, error);
+  } else if (w->err != 0) {
+    napi_reject_deferred(env, w->deferred, errno_error(env, w->err, w->what[0] == 's' ? "open" : "ioctl", w->what, w->failed_path));
+  } else {
+    napi_resolve_deferred(env, w->deferred, undefined(env));
+  }
+  napi_delete_async_work(env, w->work);
+  free(w);
+}
+
+static napi_value snapshot(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  struct snapshot_work *w = calloc(1, sizeof *w);
+  if (w == NULL) return throw_errno(env, ENOMEM, "calloc", "cannot snapshot", "");
+  if (!string_arg(env, argv, argc, 0, w->source, sizeof w->source) || !string_arg(env, argv, argc, 1, w->target, sizeof w->target) ||
+      !bool_arg(env, argv, argc, 2, &w->read_only)) {
+    free(w);
+    return NULL;
+  }
+  strcpy(w->parent, w->target);
+  char *slash = strrchr(w->parent, '/');
+  if (slash == NULL) {
+    strcpy(w->parent, ".");
+    w->name = w->target;
+  } else {
+    *slash = '\0';
+    w->name = w->target + (slash - w->parent) + 1;
+    if (w->parent[0] == '\0') strcpy(w->parent, "/");
+  }
+  if (w->name[0] == '\0' || strlen(w->name) > BTRFS_SUBVOL_NAME_MAX) {
+    free(w);
+    return throw_usage(env, "bad snapshot name");
+  }
+  napi_value promise, resource_name;
+  napi_create_promise(env, &w->deferred, &promise);
+  napi_create_string_utf8(env, "tu_snapshot", NAPI_AUTO_LENGTH, &resource_name);
+  napi_create_async_work(env, NULL, resource_name, snapshot_execute, snapshot_complete, w, &w->work);
+  napi_queue_async_work(env, w->work);
+  return promise;
 }
 
 /* createSubvolume(path): an empty subvolume at path. */
@@ -633,6 +692,145 @@ static napi_value write_access(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static int compare_numbers(const void *a, const void *b) {
+  unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Appends "inode:size:seconds.nanoseconds" of path, or "null"; -1 (errno set) on an error other than absence. */
+static int append_signature(char **buf, size_t *length, size_t *size, const char *path) {
+  struct stat st;
+  char text[96];
+  int n;
+  if (stat(path, &st) == 0) {
+    n = snprintf(text, sizeof text, "%llu:%lld:%lld.%09ld", (unsigned long long)st.st_ino, (long long)st.st_size,
+                 (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+  } else if (errno == ENOENT || errno == ENOTDIR) {
+    n = snprintf(text, sizeof text, "null");
+  } else {
+    return -1;
+  }
+  if (*length + (size_t)n + 1 > *size) {
+    size_t bigger = (*size + (size_t)n + 1) * 2;
+    char *grown = realloc(*buf, bigger);
+    if (grown == NULL) {
+      errno = ENOMEM;
+      return -1;
+    }
+    *buf = grown;
+    *size = bigger;
+  }
+  memcpy(*buf + *length, text, (size_t)n);
+  *length += (size_t)n;
+  (*buf)[*length] = '\0';
+  return 0;
+}
+
+static int append_text(char **buf, size_t *length, size_t *size, const char *text) {
+  size_t n = strlen(text);
+  if (*length + n + 1 > *size) {
+    size_t bigger = (*size + n + 1) * 2;
+    char *grown = realloc(*buf, bigger);
+    if (grown == NULL) {
+      errno = ENOMEM;
+      return -1;
+    }
+    *buf = grown;
+    *size = bigger;
+  }
+  memcpy(*buf + *length, text, n + 1);
+  *length += n;
+  return 0;
+}
+
+/*
+ * storeState(dir): one line per snapshot directory of a store (names 1 to 999999999, in
+ * number order): "N <info.xml signature> <manifest.json signature> <root>", each signature as
+ * fileSignatures gives it ("null" where the file is missing), root the errno name of
+ * access(2) for writing N/snapshot, or "rw". What a listing is made from, in one call.
+ */
+static napi_value store_state(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char dir[PATH_ARG_MAX];
+  if (!string_arg(env, argv, argc, 0, dir, sizeof dir)) return NULL;
+  DIR *d = opendir(dir);
+  if (d == NULL) return throw_errno(env, errno, "opendir", "cannot read", dir);
+  size_t count = 0, capacity = 256;
+  unsigned long *numbers = malloc(capacity * sizeof *numbers);
+  struct dirent *entry;
+  errno = 0;
+  while (numbers != NULL && (entry = readdir(d)) != NULL) {
+    const char *name = entry->d_name;
+    size_t length = strlen(name);
+    if (length == 0 || length > 9 || name[0] < '1' || name[0] > '9' || strspn(name, "0123456789") != length) continue;
+    if (count == capacity) {
+      unsigned long *grown = realloc(numbers, 2 * capacity * sizeof *numbers);
+      if (grown == NULL) {
+        free(numbers);
+        numbers = NULL;
+        break;
+      }
+      numbers = grown;
+      capacity *= 2;
+    }
+    numbers[count++] = strtoul(name, NULL, 10);
+  }
+  int err = numbers == NULL ? ENOMEM : errno;
+  closedir(d);
+  if (err != 0) {
+    free(numbers);
+    return throw_errno(env, err, "readdir", "cannot read", dir);
+  }
+  qsort(numbers, count, sizeof *numbers, compare_numbers);
+
+  size_t size = 64 * (count + 1), length = 0;
+  char *text = malloc(size);
+  if (text == NULL) {
+    free(numbers);
+    return throw_errno(env, ENOMEM, "malloc", "cannot read", dir);
+  }
+  text[0] = '\0';
+  const char *base = strcmp(dir, "/") == 0 ? "" : dir;
+  for (size_t i = 0; i < count; i++) {
+    char path[PATH_ARG_MAX + 64], head[32];
+    snprintf(head, sizeof head, "%s%lu ", i == 0 ? "" : "\n", numbers[i]);
+    int failed = append_text(&text, &length, &size, head) < 0;
+    snprintf(path, sizeof path, "%s/%lu/info.xml", base, numbers[i]);
+    failed = failed || append_signature(&text, &length, &size, path) < 0 || append_text(&text, &length, &size, " ") < 0;
+    if (!failed) snprintf(path, sizeof path, "%s/%lu/manifest.json", base, numbers[i]);
+    failed = failed || append_signature(&text, &length, &size, path) < 0 || append_text(&text, &length, &size, " ") < 0;
+    if (!failed) {
+      snprintf(path, sizeof path, "%s/%lu/snapshot", base, numbers[i]);
+      failed = append_text(&text, &length, &size, access(path, W_OK) == 0 ? "rw" : errno_name(errno)) < 0;
+    }
+    if (failed) {
+      int e = errno;
+      free(text);
+      free(numbers);
+      return throw_errno(env, e, "stat", "cannot read the snapshots in", dir);
+    }
+  }
+  free(numbers);
+  napi_value result;
+  napi_create_string_utf8(env, text, length, &result);
+  free(text);
+  return result;
+}
+
+/* isTerminal(fd): isatty(3), without loading node:tty (and net with it) for one question. */
+static napi_value is_terminal(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) return throw_usage(env, "expected a file descriptor");
+  napi_value result;
+  napi_get_boolean(env, isatty(fd) == 1, &result);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   const struct { const char *name; napi_callback fn; } table[] = {
     { "snapshot", snapshot },
@@ -649,6 +847,8 @@ static napi_value init(napi_env env, napi_value exports) {
     { "unmount", unmount },
     { "fileSignatures", file_signatures },
     { "writeAccess", write_access },
+    { "storeState", store_state },
+    { "isTerminal", is_terminal },
   };
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
     napi_value fn;

@@ -19,9 +19,13 @@ function ioctl<T>(what: string, call: () => T): T {
   try {
     return call();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new TuError(`btrfs: ${escapeControl(message)}`, { detail: what, cause: error });
+    throw failure(what, error);
   }
+}
+
+function failure(what: string, error: unknown): TuError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new TuError(`btrfs: ${escapeControl(message)}`, { detail: what, cause: error });
 }
 
 export async function createSubvolume(path: string): Promise<void> {
@@ -29,7 +33,10 @@ export async function createSubvolume(path: string): Promise<void> {
 }
 
 export async function snapshotSubvolume(source: string, target: string, options: { readOnly: boolean }): Promise<void> {
-  ioctl(`subvolume snapshot ${options.readOnly ? '-r ' : ''}${source} ${target}`, () => nativeAddon().snapshot(source, target, options.readOnly));
+  const what = `subvolume snapshot ${options.readOnly ? '-r ' : ''}${source} ${target}`;
+  await ioctl(what, () => nativeAddon().snapshot(source, target, options.readOnly)).catch((error: unknown) => {
+    throw failure(what, error);
+  });
 }
 
 /** Delete a subvolume (not recursive: nested subvolumes are deleted first by the caller). */

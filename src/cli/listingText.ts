@@ -9,7 +9,7 @@
  * root is there, read-only or writable. Any change to one of them makes the table again.
  */
 import { join } from 'node:path';
-import { fileSignatureOf, fileSignatures } from '../manifest/index/indexFreshness.js';
+import { fileSignatureOf } from '../manifest/index/indexFreshness.js';
 import { bootHistoryFile } from '../snapshots/bootHistory.js';
 import type { System } from '../snapshots/system.js';
 import { nativeAddon } from '../util/addon.js';
@@ -24,17 +24,12 @@ export function listingTextFile(system: Pick<System, 'store'>): string {
 /** The key of the table as things are now; undefined when they cannot be read (then nothing is kept). */
 export function listingTextKey(system: Pick<System, 'store' | 'stateDir' | 'booted'>, defaultNumber: number | undefined, build: string): string | undefined {
   try {
-    const numbers = system.store.numbers();
-    const paths = numbers.map((n) => system.store.paths(n));
-    const signatures = fileSignatures(paths.flatMap((p) => [p.info, p.manifest]));
-    const access = nativeAddon().writeAccess(paths.map((p) => p.snapshot));
-    const lines = [
+    return [
       `build ${build}`,
       `booted ${system.booted ?? '-'} default ${defaultNumber ?? '-'}`,
       `history ${fileSignatureOf(bootHistoryFile(system.stateDir))}`,
-    ];
-    numbers.forEach((n, i) => lines.push(`${n} ${signatures[2 * i]} ${signatures[2 * i + 1]} ${access[i] || 'rw'}`));
-    return lines.join('\n');
+      nativeAddon().storeState(system.store.dir),
+    ].join('\n');
   } catch {
     return undefined;
   }

@@ -20,7 +20,8 @@ export interface SpaceReport {
 }
 
 export interface NativeAddon {
-  snapshot(source: string, target: string, readOnly: boolean): void;
+  /** On libuv's thread pool: snapshots asked for together are made in one btrfs commit. */
+  snapshot(source: string, target: string, readOnly: boolean): Promise<void>;
   createSubvolume(path: string): void;
   deleteSubvolume(path: string): void;
   isReadOnly(path: string): boolean;
@@ -38,6 +39,14 @@ export interface NativeAddon {
   fileSignatures(paths: readonly string[]): Array<string | null>;
   /** Per path the errno name of access(2) for writing ("EROFS", "ENOENT", …), or "" where it may be written. */
   writeAccess(paths: readonly string[]): string[];
+  /**
+   * A store's snapshots as a listing is made from them, a line each in number order:
+   * "N <info.xml signature> <manifest.json signature> <root>", root the errno name of access(2)
+   * for writing N/snapshot or "rw".
+   */
+  storeState(dir: string): string;
+  /** isatty(3). */
+  isTerminal(fd: number): boolean;
 }
 
 export const ADDON_FILE = 'tu_native.node';

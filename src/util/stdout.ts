@@ -3,7 +3,8 @@
  * net.Socket for a pipe) costs a short command about 8 ms of CPU, more than `list` spends on
  * some of its work. Results are written with write(2) on descriptor 1 instead.
  */
-import { readlinkSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
+import { nativeAddon } from './addon.js';
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -29,22 +30,10 @@ export function writeStdout(data: string | Uint8Array): void {
   }
 }
 
-/** Whether a descriptor is a terminal (isatty(3)); loads node:tty, and with it net, when first asked. */
-export function isTerminal(fd = 1): boolean {
-  return process.getBuiltinModule('node:tty').isatty(fd);
-}
-
 /**
- * Whether a descriptor is a terminal device, from what /proc says it is open on (a pts, a
- * virtual console, a serial line, the console), without node:tty: for the choice of colours,
- * which every command makes. Where /proc cannot tell, isatty(3) answers.
+ * Whether a descriptor is a terminal: isatty(3) through the tool's addon, without node:tty,
+ * which loads net with it (a few milliseconds of every command that asks).
  */
-export function looksLikeTerminal(fd = 1): boolean {
-  let target: string;
-  try {
-    target = readlinkSync(`/proc/self/fd/${fd}`);
-  } catch {
-    return isTerminal(fd);
-  }
-  return /^\/dev\/(pts\/\d+|tty\w*|console)$/.test(target);
+export function isTerminal(fd = 1): boolean {
+  return nativeAddon().isTerminal(fd);
 }

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { looksLikeTerminal } from '../../../src/util/stdout.js';
+import { isTerminal } from '../../../src/util/stdout.js';
 
 /** The built module, for a child process of its own (its descriptors are the test's to choose). */
 const BUILT = resolve('dist/util/stdout.js');
@@ -15,14 +15,14 @@ describe('standard output without process.stdout', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tu-stdout-'));
     const fd = openSync(join(dir, 'file'), 'w');
     try {
-      expect(looksLikeTerminal(fd)).toBe(false);
+      expect(isTerminal(fd)).toBe(false);
     } finally {
       closeSync(fd);
       rmSync(dir, { recursive: true, force: true });
     }
-    const piped = child(`import { looksLikeTerminal } from '${BUILT}'; console.log(String(looksLikeTerminal(1)))`);
+    const piped = child(`import { isTerminal } from '${BUILT}'; console.log(String(isTerminal(1)))`);
     expect(piped.stdout.trim()).toBe('false');
-    const code = `import { looksLikeTerminal, isTerminal } from '${BUILT}'; console.log(looksLikeTerminal(1) + ' ' + isTerminal(1))`;
+    const code = `import { isTerminal } from '${BUILT}'; console.log(isTerminal(1) + ' ' + isTerminal(2))`;
     const pty = child('', `script -qec "${process.execPath} --input-type=module -e \\"${code.replace(/"/g, '\\\\\\"')}\\"" /dev/null`);
     expect(pty.stdout.replace(/\r/g, '').trim()).toBe('true true');
   });
