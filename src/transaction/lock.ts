@@ -14,6 +14,7 @@ import { SnapshotBusy } from '../errors.js';
 import { asNotEnoughSpace, isDiskFull } from '../util/diskFull.js';
 import { log } from '../util/log.js';
 import { processAlive } from '../util/processAlive.js';
+import { sqliteBinding } from '../util/sqliteBinding.js';
 
 export interface TransactionLock {
   readonly path: string;
@@ -45,7 +46,7 @@ function tryAcquire(stateDir: string): TransactionLock {
   mkdirSync(stateDir, { recursive: true });
   const path = join(stateDir, 'lock.db');
   const pidFile = join(stateDir, 'lock.pid');
-  const db = new Database(path, { timeout: 0 });
+  const db = new Database(path, { timeout: 0, nativeBinding: sqliteBinding() });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     // Writes only the first time: BEGIN EXCLUSIVE on an empty file would write its header.

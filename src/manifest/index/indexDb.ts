@@ -19,6 +19,7 @@ import { IndexTooNewError, migrate } from './indexSchema.js';
 import { parseManifest, type ManifestLocator } from '../storeJson.js';
 import { countManifest, formatSummary, type ManifestCounts } from '../summary.js';
 import type { FileChange, Manifest } from '../types.js';
+import { sqliteBinding } from '../../util/sqliteBinding.js';
 
 export const INDEX_FILE = 'transactional-update.db';
 
@@ -32,7 +33,7 @@ export function openIndex(store: ManifestLocator): Database {
 }
 
 function openIndexAt(path: string): Database {
-  const db = new BetterSqlite3(path, { timeout: 5000 });
+  const db = new BetterSqlite3(path, { timeout: 5000, nativeBinding: sqliteBinding() });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
