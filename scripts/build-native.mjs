@@ -1,12 +1,13 @@
-// Compiles the tool's own addon (native/syscalls.c: the btrfs and mount system calls of a
-// transaction) into native/build/tu_native.node, with Debian's hardening flags. It needs a C
-// compiler and Node's headers (node_api.h), the same ones better-sqlite3's build uses.
+// Compiles the tool's own native parts, with Debian's hardening flags: the addon
+// (native/syscalls.c: the btrfs and mount system calls of a transaction) into
+// native/build/tu_native.node, and the chroot's entry (native/enter.c) into
+// native/build/tu-enter. It needs a C compiler and Node's headers (node_api.h), the same ones
+// better-sqlite3's build uses.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-const source = 'native/syscalls.c';
-const out = 'native/build/tu_native.node';
+const HARDENING = ['-D_FORTIFY_SOURCE=2', '-fstack-protector-strong', '-Wl,-z,relro,-z,now', '-Wl,-z,noexecstack'];
 
 function nodeHeaders() {
   const candidates = [
@@ -23,11 +24,11 @@ function nodeHeaders() {
   return found;
 }
 
-mkdirSync(dirname(out), { recursive: true });
+mkdirSync('native/build', { recursive: true });
 const cc = process.env.CC || 'cc';
+const common = ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', ...HARDENING];
 execFileSync(cc, [
-  '-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', '-fPIC', '-shared',
-  '-D_FORTIFY_SOURCE=2', '-fstack-protector-strong', '-Wl,-z,relro,-z,now', '-Wl,-z,noexecstack',
-  '-DNODE_GYP_MODULE_NAME=tu_native', `-I${nodeHeaders()}`,
-  '-o', out, source,
+  ...common, '-fPIC', '-shared', '-DNODE_GYP_MODULE_NAME=tu_native', `-I${nodeHeaders()}`,
+  '-o', 'native/build/tu_native.node', 'native/syscalls.c',
 ], { stdio: 'inherit' });
+execFileSync(cc, [...common, '-fPIE', '-pie', '-o', 'native/build/tu-enter', 'native/enter.c'], { stdio: 'inherit' });

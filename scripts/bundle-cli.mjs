@@ -71,19 +71,19 @@ const result = await build({
   outfile: bundle,
   format: 'cjs',
   external: ['better-sqlite3', 'etcd3'],
-  // src/chroot/run.ts finds enter.sh beside its module: in the bundle, beside bundle.cjs.
+  // src/util/addon.ts finds the native files beside its module: in the bundle, beside bundle.cjs.
   // The launcher passes __tuModuleUrl with the wrapper's other arguments.
   define: { 'import.meta.url': '__tuModuleUrl' },
   plugins: [lazyStandardStreams, lazyCommanderChildProcess],
   metafile: true,
 });
-if (!Object.values(result.metafile.outputs).some((out) => 'src/chroot/run.ts' in out.inputs)) {
-  throw new Error('bundle-cli: src/chroot/run.ts is not in the bundle');
+if (!Object.values(result.metafile.outputs).some((out) => 'src/util/addon.ts' in out.inputs)) {
+  throw new Error('bundle-cli: src/util/addon.ts is not in the bundle');
 }
-copyFileSync('src/chroot/enter.sh', join(outdir, 'enter.sh'));
-chmodSync(join(outdir, 'enter.sh'), 0o755);
-// src/util/addon.ts finds the addon beside its module too (npm run build made it first).
+// src/util/addon.ts finds the addon and tu-enter beside its module (npm run build made them first).
 copyFileSync('native/build/tu_native.node', join(outdir, 'tu_native.node'));
+copyFileSync('native/build/tu-enter', join(outdir, 'tu-enter'));
+chmodSync(join(outdir, 'tu-enter'), 0o755);
 
 const hash = createHash('sha256').update(readFileSync(bundle)).digest('hex');
 await build({

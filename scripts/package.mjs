@@ -2,7 +2,7 @@
 // transactional-update_<version>_<arch>.deb, from dist/ (run `npm run build` first).
 //
 //   /usr/sbin/transactional-update           runs the bundle with the system's /usr/bin/node
-//   /usr/lib/transactional-update/           main.cjs, bundle.cjs, enter.sh, tu_native.node, node_modules/
+//   /usr/lib/transactional-update/           main.cjs, bundle.cjs, tu_native.node, tu-enter, node_modules/
 //   /usr/lib/systemd/system/                 the units (enabled by the maintainer scripts)
 //   /usr/share/man/man{5,8}/                 the man pages
 //   /usr/etc/transactional-update.conf       the vendor's defaults (transactional-update.conf(5))
@@ -62,7 +62,7 @@ function install(from, to, mode) {
   chmodSync(to, mode);
 }
 
-for (const file of ['main.cjs', 'bundle.cjs', 'enter.sh', 'tu_native.node', 'bundle.cjs.map']) {
+for (const file of ['main.cjs', 'bundle.cjs', 'tu_native.node', 'tu-enter', 'bundle.cjs.map']) {
   if (!existsSync(join(DIST_CLI, file))) fail(`dist/cli/${file} is missing: run 'npm run build' first`);
 }
 const built = execFileSync(process.execPath, [join(DIST_CLI, 'main.cjs'), '--version'], {
@@ -88,7 +88,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-/** The launcher, the bundle, the chroot's enter script and the tool's own addon (native/syscalls.c). */
+/** The launcher, the bundle, and the tool's own addon (native/syscalls.c) and chroot entry (native/enter.c). */
 function stageProgram() {
   const lib = join(root, LIB);
   mkdirSync(lib, { recursive: true });
@@ -103,8 +103,8 @@ function stageProgram() {
   }
   writeFileSync(join(lib, 'bundle.cjs'), bundle, { mode: 0o644 });
   writeFileSync(join(lib, 'main.cjs'), launcher, { mode: 0o644 });
-  install(join(DIST_CLI, 'enter.sh'), join(lib, 'enter.sh'), 0o755);
   install(join(DIST_CLI, 'tu_native.node'), join(lib, 'tu_native.node'), 0o644);
+  install(join(DIST_CLI, 'tu-enter'), join(lib, 'tu-enter'), 0o755);
   install(join(DEBIAN, 'transactional-update.sh'), join(root, 'usr/sbin', NAME), 0o755);
 }
 
@@ -114,12 +114,15 @@ function replaceOnce(text, from, to, what) {
   return text.replace(from, () => to);
 }
 
-/** The addons (better-sqlite3's and ours) as Debian ships shared objects: without debugging symbols. */
+/** The compiled files as Debian ships them: without debugging symbols. */
 function stripAddon() {
   for (const addon of addonFiles()) {
     execFileSync('strip', ['--strip-unneeded', '--remove-section=.comment', '--remove-section=.note', addon]);
     chmodSync(addon, 0o644);
   }
+  const enter = join(root, LIB, 'tu-enter');
+  execFileSync('strip', ['--remove-section=.comment', '--remove-section=.note', enter]);
+  chmodSync(enter, 0o755);
 }
 
 function addonFiles() {
@@ -197,7 +200,7 @@ function sharedLibraryDepends() {
   mkdirSync(join(dir, 'debian'), { recursive: true });
   writeFileSync(join(dir, 'debian/control'), `Source: ${NAME}\n\nPackage: ${NAME}\nArchitecture: any\n`);
   // Its warnings name the V8 symbols that node itself provides (an addon is a plugin).
-  const out = execFileSync('dpkg-shlibdeps', ['-O', ...addonFiles()], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('dpkg-shlibdeps', ['-O', ...addonFiles(), join(root, LIB, 'tu-enter')], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const depends = /^shlibs:Depends=(.*)$/m.exec(out)?.[1]?.trim();
   if (!depends) fail(`dpkg-shlibdeps found no libraries for the addon: ${out.trim()}`);
   return depends;

@@ -1,6 +1,6 @@
 /**
- * The mount plan of a transaction's chroot, decided from gathered facts (pure). The enter
- * script (enter.sh) carries it out inside the new namespaces.
+ * The mount plan of a transaction's chroot, decided from gathered facts (pure). tu-enter
+ * (native/enter.c) carries out its words (planArguments) inside the new namespaces.
  */
 import { join } from 'node:path';
 
@@ -78,77 +78,10 @@ export function planMounts(facts: ChrootFacts): MountOp[] {
   return ops;
 }
 
-/** The words of a plan, one operation after the other (for reading and tests). */
+/** The words of a plan, one operation after the other: tu-enter's arguments. */
 export function planArguments(ops: MountOp[]): string[] {
   return ops.flatMap((o) => {
     if (o.op === 'tmpfs') return [o.op, o.mode, o.path];
     return 'path' in o ? [o.op, o.path] : [o.op, o.source, o.target];
   });
-}
-
-/**
- * A plan as enter.sh carries it out, in three processes whatever its length: the mounts as one
- * fstab for a single `mount --all --fstab` (in order; a mkdir right before a mount of the same
- * path becomes X-mount.mkdir), then the few other operations (mkdir, copy) as words, then the
- * inherited mount points to detach, for a single `umount --lazy`.
- */
-export interface EnterPlan {
-  mountTable: string;
-  words: string[];
-  detach: string[];
-}
-
-export function enterPlan(ops: MountOp[]): EnterPlan {
-  const lines: string[] = [];
-  const words: string[] = [];
-  const detach: string[] = [];
-  for (let i = 0; i < ops.length; i++) {
-    const o = ops[i]!;
-    if (o.op === 'detach') {
-      detach.push(o.path);
-      continue;
-    }
-    const next = ops[i + 1];
-    if (o.op === 'mkdir' && next !== undefined && isMount(next) && mountTarget(next) === o.path) {
-      lines.push(fstabLine(next, true));
-      i++;
-      continue;
-    }
-    if (isMount(o)) {
-      // The mounts go first, all at once: a plan never needs one after a word operation.
-      if (words.length > 0) throw new Error(`a mount after ${words[0]} cannot be planned: ${o.op}`);
-      lines.push(fstabLine(o, false));
-      continue;
-    }
-    if (o.op === 'mkdir') words.push('mkdir', o.path);
-    else if (o.op === 'copy') words.push('copy', o.source, o.target);
-  }
-  return { mountTable: lines.map((l) => `${l}\n`).join(''), words, detach };
-}
-
-function isMount(o: MountOp): boolean {
-  return o.op === 'proc' || o.op === 'sysfs' || o.op === 'tmpfs' || o.op === 'bind' || o.op === 'rbind';
-}
-
-function mountTarget(o: MountOp): string {
-  return 'target' in o ? o.target : o.path;
-}
-
-function fstabLine(o: MountOp, mkdir: boolean): string {
-  const make = mkdir ? ',X-mount.mkdir' : '';
-  if (o.op === 'tmpfs') return `tmpfs ${fstabField(o.path)} tmpfs mode=${o.mode},nosuid,nodev${make} 0 0`;
-  if (o.op === 'proc' || o.op === 'sysfs') return `${o.op} ${fstabField(o.path)} ${o.op} nosuid,nodev,noexec${make} 0 0`;
-  if (o.op === 'rbind') return `${fstabField(o.source)} ${fstabField(o.target)} none rbind,rslave${make} 0 0`;
-  if (o.op === 'bind') return `${fstabField(o.source)} ${fstabField(o.target)} none bind${make} 0 0`;
-  throw new Error(`not a mount: ${o.op}`);
-}
-
-/** A path as an fstab field: every byte outside a plain set as a three-digit octal escape (libmount decodes them). */
-export function fstabField(path: string): string {
-  let out = '';
-  for (const byte of Buffer.from(path)) {
-    const c = String.fromCharCode(byte);
-    out += /[A-Za-z0-9/._+:@=-]/.test(c) ? c : `\\${byte.toString(8).padStart(3, '0')}`;
-  }
-  return out;
 }

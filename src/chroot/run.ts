@@ -1,16 +1,15 @@
 /**
  * Runs a command in a chroot of a snapshot, inside new mount and PID namespaces tied to our
- * life: `setpriv --pdeathsig KILL` makes unshare die with us (even on SIGKILL), and
- * `unshare --kill-child` then kills the namespace's PID 1, which ends everything in it and
- * drops its mounts. PID 1 is tini (outside the chroot), never the command: PID 1 ignores
- * signals it has no handler for.
+ * life: tu-enter (native/enter.c) dies with us (even on SIGKILL), and its child, the
+ * namespace's PID 1, dies with it, which ends everything in the namespace and drops its
+ * mounts. PID 1 is tini (outside the chroot), never the command: PID 1 ignores signals it has
+ * no handler for.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { builtFile } from '../util/addon.js';
 import { spawn } from '../util/exec.js';
 import { log } from '../util/log.js';
-import { enterPlan, type MountOp } from './plan.js';
+import { planArguments, type MountOp } from './plan.js';
 
 export const CHROOT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -45,10 +44,6 @@ export const STDERR_KEPT = 64 * 1024;
 
 const GRACE_MS = 10_000;
 
-function enterScript(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), 'enter.sh');
-}
-
 export function chrootEnvironment(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {
     PATH: CHROOT_PATH,
@@ -62,26 +57,9 @@ export function chrootEnvironment(extra: Record<string, string> = {}): Record<st
 }
 
 export async function runInChroot(snapshotRoot: string, plan: MountOp[], command: ChrootCommand): Promise<ChrootResult> {
-  // The plan's files, under a scratch name the next run sweeps after a SIGKILL (src/transaction/scratch.ts).
-  const dir = mkdtempSync(`/run/tu-requests-${process.pid}-chroot-`);
-  try {
-    const enter = enterPlan(plan);
-    writeFileSync(join(dir, 'mounts'), enter.mountTable, { mode: 0o600 });
-    writeFileSync(join(dir, 'detach'), enter.detach.map((p) => `${p}\0`).join(''), { mode: 0o600 });
-    return await runEntered(snapshotRoot, [join(dir, 'mounts'), join(dir, 'detach'), ...enter.words], command);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function runEntered(snapshotRoot: string, planWords: string[], command: ChrootCommand): Promise<ChrootResult> {
-  const args = [
-    '--pdeathsig', 'KILL', '--',
-    'unshare', '--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--',
-    '/bin/sh', enterScript(), snapshotRoot, ...planWords, '--', ...command.argv,
-  ];
+  const args = [snapshotRoot, ...planArguments(plan), '--', ...command.argv];
   log.step(`run in chroot: ${command.argv.join(' ')}`);
-  const child = spawn('setpriv', args, {
+  const child = spawn(builtFile('tu-enter'), args, {
     env: chrootEnvironment(command.env),
     extendEnv: false,
     stdin: command.interactive || command.stdinInherit ? 'inherit' : 'ignore',
@@ -133,11 +111,11 @@ function teeStderr(stream: NodeJS.ReadableStream | null): { text(): string } {
   return { text: () => Buffer.concat(chunks).subarray(-STDERR_KEPT).toString('utf8') };
 }
 
-/** The namespace's PID 1 (tini) is unshare's only child; setpriv execs into unshare. */
-function namespaceInit(unsharePid: number | undefined): number | undefined {
-  if (!unsharePid) return undefined;
+/** The namespace's PID 1 (tini) is tu-enter's only child. */
+function namespaceInit(enterPid: number | undefined): number | undefined {
+  if (!enterPid) return undefined;
   try {
-    const children = readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, 'utf8').trim().split(/\s+/);
+    const children = readFileSync(`/proc/${enterPid}/task/${enterPid}/children`, 'utf8').trim().split(/\s+/);
     const pid = Number(children[0]);
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {

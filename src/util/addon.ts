@@ -54,21 +54,26 @@ export const ADDON_FILE = 'tu_native.node';
 let loaded: NativeAddon | undefined;
 
 /**
- * Beside the code (the bundle, the package), or where a checkout builds it (npm run build:
- * native/build/, found from src/util, dist/util or the bench's .bench-dist/src/util).
+ * Where a file that `npm run build` compiles from native/ is: beside the code (the bundle, the
+ * package), or in a checkout's native/build/ (found from src/…, dist/… or the bench's
+ * .bench-dist/src/…).
  */
-export function addonCandidates(moduleUrl: string): string[] {
+export function builtFileCandidates(moduleUrl: string, name: string): string[] {
   const here = dirname(fileURLToPath(moduleUrl));
-  const candidates = [join(here, ADDON_FILE)];
-  for (let up = here, i = 0; i < 4; i++, up = dirname(up)) candidates.push(join(up, 'native', 'build', ADDON_FILE));
+  const candidates = [join(here, name)];
+  for (let up = here, i = 0; i < 4; i++, up = dirname(up)) candidates.push(join(up, 'native', 'build', name));
   return candidates;
 }
 
-export function nativeAddon(): NativeAddon {
-  if (loaded) return loaded;
-  const candidates = addonCandidates(import.meta.url);
+/** The first of builtFileCandidates that exists; throws saying to build when none does. */
+export function builtFile(name: string): string {
+  const candidates = builtFileCandidates(import.meta.url, name);
   const file = candidates.find((f) => existsSync(f));
-  if (file === undefined) throw new Error(`the tool's addon ${ADDON_FILE} is missing (looked in ${candidates.join(', ')}): run 'npm run build'`);
-  loaded = createRequire(import.meta.url)(file) as NativeAddon;
+  if (file === undefined) throw new Error(`the tool's ${name} is missing (looked in ${candidates.join(', ')}): run 'npm run build'`);
+  return file;
+}
+
+export function nativeAddon(): NativeAddon {
+  loaded ??= createRequire(import.meta.url)(builtFile(ADDON_FILE)) as NativeAddon;
   return loaded;
 }

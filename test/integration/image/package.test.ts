@@ -57,7 +57,7 @@ describe.skipIf(skip)('the tool inside the systems image create makes', () => {
     const dir = await makeTestDir('no-package');
     // The built tool without a .deb beside it (its node_modules reached as in the checkout).
     mkdirSync(join(dir, 'dist/cli'), { recursive: true });
-    for (const file of ['main.cjs', 'bundle.cjs', 'enter.sh']) copyFileSync(join(PROJECT_DIR, 'dist/cli', file), join(dir, 'dist/cli', file));
+    for (const file of ['main.cjs', 'bundle.cjs', 'tu_native.node', 'tu-enter']) copyFileSync(join(PROJECT_DIR, 'dist/cli', file), join(dir, 'dist/cli', file));
     symlinkSync(join(PROJECT_DIR, 'node_modules'), join(dir, 'node_modules'));
     const image = join(dir, 'disk.img');
     const result = await run(process.execPath, [join(dir, 'dist/cli/main.cjs'), 'image', 'create', image], { reject: false, env: { TU_CODE_CACHE_DIR: '' } });

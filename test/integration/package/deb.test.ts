@@ -58,7 +58,7 @@ describe.skipIf(skip)('the Debian package', () => {
   it('puts the tool in /usr only: nothing under /usr/local, /opt or /var', () => {
     expect(paths.filter((p) => /^(usr\/local|opt|var)(\/|$)/.test(p))).toEqual([]);
     for (const p of [
-      'usr/sbin/transactional-update', `${LIB}/main.cjs`, `${LIB}/bundle.cjs`, `${LIB}/enter.sh`, ADDON,
+      'usr/sbin/transactional-update', `${LIB}/main.cjs`, `${LIB}/bundle.cjs`, `${LIB}/tu_native.node`, `${LIB}/tu-enter`, ADDON,
       `${LIB}/node_modules/bindings/bindings.js`, `${LIB}/node_modules/etcd3/lib/index.js`,
       'usr/lib/systemd/system/transactional-update.timer', 'usr/share/man/man8/transactional-update.8.gz',
       'usr/share/man/man5/transactional-update.conf.5.gz', 'usr/etc/transactional-update.conf',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { enterPlan, fstabField, isKeptInheritedMount, planArguments, planMounts } from '../../../src/chroot/plan.js';
+import { isKeptInheritedMount, planArguments, planMounts } from '../../../src/chroot/plan.js';
 import { decodeOctal, parseMountInfo } from '../../../src/util/mountinfo.js';
 
 const snapshot = '/var/tmp/tu-dev/mnt/.snapshots/2/snapshot';
@@ -69,8 +69,8 @@ describe('the chroot mount plan', () => {
   });
 });
 
-describe('the plan as enter.sh carries it out', () => {
-  it('makes every mount from one fstab, in order, a mkdir before a mount as X-mount.mkdir', () => {
+describe('the plan as tu-enter takes it', () => {
+  it('is one list of words, in order: the mounts with their mkdirs, then mkdir and copy, then the detaches deepest first', () => {
     const ops = planMounts({
       snapshotRoot: snapshot,
       sharedMounts: [{ source: '/var/tmp/tu-dev/mnt/var', inside: '/var' }],
@@ -78,28 +78,21 @@ describe('the plan as enter.sh carries it out', () => {
       resolv: { kind: 'copy-into-run', source: '/run/tu-requests-2-x.stubs/resolv.conf', inside: '/run/systemd/resolve/stub-resolv.conf' },
       inherited: ['/', '/home', '/mnt/other image'],
     });
-    const plan = enterPlan(ops);
-    expect(plan.mountTable.split('\n').filter(Boolean)).toEqual([
-      `proc ${snapshot}/proc proc nosuid,nodev,noexec 0 0`,
-      `sysfs ${snapshot}/sys sysfs nosuid,nodev,noexec 0 0`,
-      `/dev ${snapshot}/dev none rbind,rslave 0 0`,
-      `tmpfs ${snapshot}/run tmpfs mode=0755,nosuid,nodev 0 0`,
-      `tmpfs ${snapshot}/run/lock tmpfs mode=1777,nosuid,nodev,X-mount.mkdir 0 0`,
-      `tmpfs ${snapshot}/tmp tmpfs mode=1777,nosuid,nodev 0 0`,
-      `/var/tmp/tu-dev/mnt/var ${snapshot}/var none rbind,rslave 0 0`,
-      `/run/tu-requests-2-x ${snapshot}/run/transactional-update none bind,X-mount.mkdir 0 0`,
-    ]);
-    // What is not a mount comes after all of them, as words; the detaches deepest first.
-    expect(plan.words).toEqual([
+    expect(planArguments(ops)).toEqual([
+      'proc', `${snapshot}/proc`,
+      'sysfs', `${snapshot}/sys`,
+      'rbind', '/dev', `${snapshot}/dev`,
+      'tmpfs', '0755', `${snapshot}/run`,
+      'mkdir', `${snapshot}/run/lock`,
+      'tmpfs', '1777', `${snapshot}/run/lock`,
+      'tmpfs', '1777', `${snapshot}/tmp`,
+      'rbind', '/var/tmp/tu-dev/mnt/var', `${snapshot}/var`,
+      'mkdir', `${snapshot}/run/transactional-update`,
+      'bind', '/run/tu-requests-2-x', `${snapshot}/run/transactional-update`,
       'mkdir', `${snapshot}/run/systemd/resolve`,
       'copy', '/run/tu-requests-2-x.stubs/resolv.conf', `${snapshot}/run/systemd/resolve/stub-resolv.conf`,
+      'detach', '/mnt/other image',
+      'detach', '/home',
     ]);
-    expect(plan.detach).toEqual(['/mnt/other image', '/home']);
-  });
-
-  it('writes a path as an fstab field with octal escapes (space, tab, newline, backslash, non-ASCII)', () => {
-    expect(fstabField('/a b\tc\nd\\e')).toBe('/a\\040b\\011c\\012d\\134e');
-    expect(fstabField('/é')).toBe('/\\303\\251');
-    expect(decodeOctal(fstabField('/mnt/x y\\z'))).toBe('/mnt/x y\\z');
   });
 });
