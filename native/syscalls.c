@@ -26,6 +26,12 @@
 
 #define PATH_ARG_MAX 4096
 
+/* The first n arguments of a call, in argv (argc says how many were given). */
+#define CALL_ARGUMENTS(n)   \
+  size_t argc = (n);        \
+  napi_value argv[(n) > 0 ? (n) : 1]; \
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL)
+
 static const char *errno_name(int err) {
   switch (err) {
     case ENOSPC: return "ENOSPC";
@@ -120,6 +126,32 @@ static int open_dir(const char *path) {
   return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+/*
+ * Splits target into the directory that holds it (into parent) and its last name (a pointer
+ * into target). False when the name is empty or longer than max.
+ */
+static int split_target(const char *target, char parent[PATH_ARG_MAX], const char **name, size_t max) {
+  strcpy(parent, target);
+  char *slash = strrchr(parent, '/');
+  if (slash == NULL) {
+    strcpy(parent, ".");
+    *name = target;
+  } else {
+    *slash = '\0';
+    *name = target + (slash - parent) + 1;
+    if (parent[0] == '\0') strcpy(parent, "/");
+  }
+  return (*name)[0] != '\0' && strlen(*name) <= max;
+}
+
+/* Argument i as a path, opened (open_flags | O_CLOEXEC); -1 with an exception thrown when it cannot be. */
+static int open_path_arg(napi_env env, napi_value *argv, size_t argc, size_t i, char path[PATH_ARG_MAX], int open_flags) {
+  if (!string_arg(env, argv, argc, i, path, PATH_ARG_MAX)) return -1;
+  int fd = open(path, open_flags | O_CLOEXEC);
+  if (fd < 0) throw_errno(env, errno, "open", "cannot open", path);
+  return fd;
+}
+
 /* The subvolume (tree) id of the subvolume holding path. */
 static int tree_id_of_fd(int fd, uint64_t *id) {
   struct btrfs_ioctl_ino_lookup_args args;
@@ -195,9 +227,7 @@ static void snapshot_complete(napi_env env, napi_status status, void *data) {
 }
 
 static napi_value snapshot(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(3);
   struct snapshot_work *w = calloc(1, sizeof *w);
   if (w == NULL) return throw_errno(env, ENOMEM, "calloc", "cannot snapshot", "");
   if (!string_arg(env, argv, argc, 0, w->source, sizeof w->source) || !string_arg(env, argv, argc, 1, w->target, sizeof w->target) ||
@@ -205,17 +235,7 @@ static napi_value snapshot(napi_env env, napi_callback_info info) {
     free(w);
     return NULL;
   }
-  strcpy(w->parent, w->target);
-  char *slash = strrchr(w->parent, '/');
-  if (slash == NULL) {
-    strcpy(w->parent, ".");
-    w->name = w->target;
-  } else {
-    *slash = '\0';
-    w->name = w->target + (slash - w->parent) + 1;
-    if (w->parent[0] == '\0') strcpy(w->parent, "/");
-  }
-  if (w->name[0] == '\0' || strlen(w->name) > BTRFS_SUBVOL_NAME_MAX) {
+  if (!split_target(w->target, w->parent, &w->name, BTRFS_SUBVOL_NAME_MAX)) {
     free(w);
     return throw_usage(env, "bad snapshot name");
   }
@@ -229,23 +249,12 @@ static napi_value snapshot(napi_env env, napi_callback_info info) {
 
 /* createSubvolume(path): an empty subvolume at path. */
 static napi_value create_subvolume(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   char target[PATH_ARG_MAX];
   if (!string_arg(env, argv, argc, 0, target, sizeof target)) return NULL;
   char parent[PATH_ARG_MAX];
-  strcpy(parent, target);
-  char *slash = strrchr(parent, '/');
-  const char *name = target;
-  if (slash == NULL) {
-    strcpy(parent, ".");
-  } else {
-    *slash = '\0';
-    name = target + (slash - parent) + 1;
-    if (parent[0] == '\0') strcpy(parent, "/");
-  }
-  if (name[0] == '\0' || strlen(name) > BTRFS_SUBVOL_NAME_MAX) return throw_usage(env, "bad subvolume name");
+  const char *name;
+  if (!split_target(target, parent, &name, BTRFS_SUBVOL_NAME_MAX)) return throw_usage(env, "bad subvolume name");
   int dst = open_dir(parent);
   if (dst < 0) return throw_errno(env, errno, "open", "create subvolume: cannot open", parent);
   struct btrfs_ioctl_vol_args_v2 args;
@@ -260,26 +269,15 @@ static napi_value create_subvolume(napi_env env, napi_callback_info info) {
 
 /* deleteSubvolume(path): path must be a subvolume with no subvolume nested in it. */
 static napi_value delete_subvolume(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   char target[PATH_ARG_MAX];
   if (!string_arg(env, argv, argc, 0, target, sizeof target)) return NULL;
   struct stat st;
   if (lstat(target, &st) < 0) return throw_errno(env, errno, "stat", "cannot delete subvolume", target);
   if (!S_ISDIR(st.st_mode) || st.st_ino != BTRFS_FIRST_FREE_OBJECTID) return throw_errno(env, EINVAL, "stat", "not a subvolume:", target);
   char parent[PATH_ARG_MAX];
-  strcpy(parent, target);
-  char *slash = strrchr(parent, '/');
-  const char *name = target;
-  if (slash == NULL) {
-    strcpy(parent, ".");
-  } else {
-    *slash = '\0';
-    name = target + (slash - parent) + 1;
-    if (parent[0] == '\0') strcpy(parent, "/");
-  }
-  if (name[0] == '\0' || strlen(name) > BTRFS_PATH_NAME_MAX) return throw_usage(env, "bad subvolume name");
+  const char *name;
+  if (!split_target(target, parent, &name, BTRFS_PATH_NAME_MAX)) return throw_usage(env, "bad subvolume name");
   int dir = open_dir(parent);
   if (dir < 0) return throw_errno(env, errno, "open", "delete subvolume: cannot open", parent);
   struct btrfs_ioctl_vol_args args;
@@ -307,9 +305,7 @@ static int subvolume_flags(const char *path, int *fd_out, uint64_t *flags) {
 
 /* isReadOnly(path) */
 static napi_value is_read_only(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   char path[PATH_ARG_MAX];
   if (!string_arg(env, argv, argc, 0, path, sizeof path)) return NULL;
   int fd;
@@ -323,9 +319,7 @@ static napi_value is_read_only(napi_env env, napi_callback_info info) {
 
 /* setReadOnly(path, readOnly) */
 static napi_value set_read_only(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(2);
   char path[PATH_ARG_MAX];
   bool read_only;
   if (!string_arg(env, argv, argc, 0, path, sizeof path) || !bool_arg(env, argv, argc, 1, &read_only)) return NULL;
@@ -342,13 +336,10 @@ static napi_value set_read_only(napi_env env, napi_callback_info info) {
 
 /* subvolumeId(path): the id of the subvolume holding path. */
 static napi_value subvolume_id(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   char path[PATH_ARG_MAX];
-  if (!string_arg(env, argv, argc, 0, path, sizeof path)) return NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return throw_errno(env, errno, "open", "cannot open", path);
+  int fd = open_path_arg(env, argv, argc, 0, path, O_RDONLY);
+  if (fd < 0) return NULL;
   uint64_t id;
   int rc = tree_id_of_fd(fd, &id);
   int err = errno;
@@ -359,13 +350,10 @@ static napi_value subvolume_id(napi_env env, napi_callback_info info) {
 
 /* setDefault(path): the subvolume at path becomes the file system's default. */
 static napi_value set_default(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   char path[PATH_ARG_MAX];
-  if (!string_arg(env, argv, argc, 0, path, sizeof path)) return NULL;
-  int fd = open_dir(path);
-  if (fd < 0) return throw_errno(env, errno, "open", "cannot open", path);
+  int fd = open_path_arg(env, argv, argc, 0, path, O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return NULL;
   uint64_t id;
   int rc = tree_id_of_fd(fd, &id);
   if (rc == 0) rc = ioctl(fd, BTRFS_IOC_DEFAULT_SUBVOL, &id);
@@ -464,13 +452,10 @@ static int subvolume_path(int fd, uint64_t id, char *out, size_t size) {
 
 /* getDefault(path): { id, path } of the default subvolume of the file system holding path. */
 static napi_value get_default(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   char path[PATH_ARG_MAX];
-  if (!string_arg(env, argv, argc, 0, path, sizeof path)) return NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return throw_errno(env, errno, "open", "cannot open", path);
+  int fd = open_path_arg(env, argv, argc, 0, path, O_RDONLY);
+  if (fd < 0) return NULL;
   unsigned char data[sizeof(struct btrfs_dir_item) + BTRFS_PATH_NAME_MAX];
   int found = search_first(fd, BTRFS_ROOT_TREE_OBJECTID, BTRFS_ROOT_TREE_DIR_OBJECTID, BTRFS_DIR_ITEM_KEY, data, sizeof data, NULL);
   uint64_t id = BTRFS_FS_TREE_OBJECTID;
@@ -499,15 +484,12 @@ static napi_value get_default(napi_env env, napi_callback_info info) {
  * since: one item is enough to say yes.
  */
 static napi_value changed_since(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  char path[PATH_ARG_MAX];
+  CALL_ARGUMENTS(2);
   int64_t generation;
-  if (!string_arg(env, argv, argc, 0, path, sizeof path)) return NULL;
   if (argc < 2 || napi_get_value_int64(env, argv[1], &generation) != napi_ok || generation < 0) return throw_usage(env, "expected a generation");
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return throw_errno(env, errno, "open", "cannot open", path);
+  char path[PATH_ARG_MAX];
+  int fd = open_path_arg(env, argv, argc, 0, path, O_RDONLY);
+  if (fd < 0) return NULL;
   struct btrfs_ioctl_search_args args;
   memset(&args, 0, sizeof args);
   struct btrfs_ioctl_search_key *key = &args.key;
@@ -533,13 +515,10 @@ static napi_value changed_since(napi_env env, napi_callback_info info) {
  * already allocated to data (or to metadata).
  */
 static napi_value space_report(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   char path[PATH_ARG_MAX];
-  if (!string_arg(env, argv, argc, 0, path, sizeof path)) return NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return throw_errno(env, errno, "open", "cannot open", path);
+  int fd = open_path_arg(env, argv, argc, 0, path, O_RDONLY);
+  if (fd < 0) return NULL;
 
   struct btrfs_ioctl_fs_info_args fs;
   memset(&fs, 0, sizeof fs);
@@ -602,9 +581,7 @@ static napi_value space_report(napi_env env, napi_callback_info info) {
 
 /* mountTopLevel(device, target): the file system's top level (subvolid 5) at target. */
 static napi_value mount_top_level(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(2);
   char device[PATH_ARG_MAX], target[PATH_ARG_MAX];
   if (!string_arg(env, argv, argc, 0, device, sizeof device) || !string_arg(env, argv, argc, 1, target, sizeof target)) return NULL;
   if (mount(device, target, "btrfs", 0, "subvolid=5") < 0) return throw_errno(env, errno, "mount", "cannot mount the top level at", target);
@@ -613,9 +590,7 @@ static napi_value mount_top_level(napi_env env, napi_callback_info info) {
 
 /* unmount(target, lazy) */
 static napi_value unmount(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(2);
   char target[PATH_ARG_MAX];
   bool lazy;
   if (!string_arg(env, argv, argc, 0, target, sizeof target) || !bool_arg(env, argv, argc, 1, &lazy)) return NULL;
@@ -637,15 +612,19 @@ static int array_length(napi_env env, napi_value value, uint32_t *length) {
   return napi_is_array(env, value, &is_array) == napi_ok && is_array && napi_get_array_length(env, value, length) == napi_ok;
 }
 
+/* "inode:size:seconds.nanoseconds": a file's identity as the index and the kept texts compare it. */
+static int format_signature(const struct stat *st, char *text, size_t size) {
+  return snprintf(text, size, "%llu:%lld:%lld.%09ld", (unsigned long long)st->st_ino, (long long)st->st_size,
+                  (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec);
+}
+
 /*
  * fileSignatures(paths): for each path "inode:size:seconds.nanoseconds" of its last change
  * (stat(2), following links), or null where nothing is. One call for a whole store: a listing
  * checks two files of every snapshot.
  */
 static napi_value file_signatures(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   uint32_t count;
   if (argc < 1 || !array_length(env, argv[0], &count)) return throw_usage(env, "expected an array of paths");
   napi_value result, null_value;
@@ -658,8 +637,7 @@ static napi_value file_signatures(napi_env env, napi_callback_info info) {
     napi_value value = null_value;
     if (stat(path, &st) == 0) {
       char text[96];
-      int n = snprintf(text, sizeof text, "%llu:%lld:%lld.%09ld", (unsigned long long)st.st_ino, (long long)st.st_size,
-                       (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+      int n = format_signature(&st, text, sizeof text);
       napi_create_string_latin1(env, text, (size_t)n, &value);
     } else if (errno != ENOENT && errno != ENOTDIR) {
       return throw_errno(env, errno, "stat", "cannot stat", path);
@@ -670,14 +648,12 @@ static napi_value file_signatures(napi_env env, napi_callback_info info) {
 }
 
 /*
- * writeAccess(paths): for each path the errno of access(2) for writing, 0 where it may be
- * written. As root this tells a read-only subvolume (EROFS) from a writable one, and ENOENT
+ * writeAccess(paths): for each path the errno name of access(2) for writing, "" where it
+ * may be written. As root this tells a read-only subvolume (EROFS) from a writable one, and ENOENT
  * where nothing is, without a stack trace per answer.
  */
 static napi_value write_access(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   uint32_t count;
   if (argc < 1 || !array_length(env, argv[0], &count)) return throw_usage(env, "expected an array of paths");
   napi_value result;
@@ -697,14 +673,13 @@ static int compare_numbers(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Appends "inode:size:seconds.nanoseconds" of path, or "null"; -1 (errno set) on an error other than absence. */
+/* Appends the signature of path, or "null"; -1 (errno set) on an error other than absence. */
 static int append_signature(char **buf, size_t *length, size_t *size, const char *path) {
   struct stat st;
   char text[96];
   int n;
   if (stat(path, &st) == 0) {
-    n = snprintf(text, sizeof text, "%llu:%lld:%lld.%09ld", (unsigned long long)st.st_ino, (long long)st.st_size,
-                 (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
+    n = format_signature(&st, text, sizeof text);
   } else if (errno == ENOENT || errno == ENOTDIR) {
     n = snprintf(text, sizeof text, "null");
   } else {
@@ -750,9 +725,7 @@ static int append_text(char **buf, size_t *length, size_t *size, const char *tex
  * access(2) for writing N/snapshot, or "rw". What a listing is made from, in one call.
  */
 static napi_value store_state(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   char dir[PATH_ARG_MAX];
   if (!string_arg(env, argv, argc, 0, dir, sizeof dir)) return NULL;
   DIR *d = opendir(dir);
@@ -821,9 +794,7 @@ static napi_value store_state(napi_env env, napi_callback_info info) {
 
 /* isTerminal(fd): isatty(3), without loading node:tty (and net with it) for one question. */
 static napi_value is_terminal(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CALL_ARGUMENTS(1);
   int32_t fd;
   if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) return throw_usage(env, "expected a file descriptor");
   napi_value result;
