@@ -7,7 +7,7 @@ import { runningBuild } from '../runningBuild.js';
 import type { CliContext } from '../context.js';
 import { parseSnapshotNumber } from '../snapshotNumber.js';
 import { requireSnapshot } from './show.js';
-import { isTerminal, writeStdout } from '../../util/stdout.js';
+import { looksLikeTerminal, writeStdout } from '../../util/stdout.js';
 
 export function define(program: Command, ctx: () => CliContext): Command {
   return program
@@ -30,7 +30,7 @@ export async function diffCommand(ctx: CliContext, aText: string, bText: string,
     }
   }
   const { makePalette, wantsColor } = await import('../render/palette.js');
-  const color = wantsColor({ isTTY: isTerminal() });
+  const color = wantsColor({ isTTY: looksLikeTerminal() });
   // The text kept from an earlier run, when it was made from this very manifest (diffTextCache.ts).
   const build = runningBuild();
   const textKey = ctx.options.json || options.recompute || build === undefined ? undefined : diffTextKey(system.store, from, to, build);

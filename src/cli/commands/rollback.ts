@@ -5,7 +5,7 @@ import { TuError, UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { askYesNo } from '../prompt.js';
 import { parseSnapshotNumber } from '../snapshotNumber.js';
-import { isTerminal } from '../../util/stdout.js';
+import { looksLikeTerminal } from '../../util/stdout.js';
 
 export function define(program: Command, ctx: () => CliContext): Command {
   return program.command('rollback').argument('[snapshot]', 'a number, or "last" (default: the booted snapshot)')
@@ -28,7 +28,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
         return;
       }
       // The preview is what the user decides on: it goes to stdout (not with --json).
-      if (plan.preview && !c.options.json) c.print(renderRollbackPreview(plan.preview, makePalette(wantsColor({ isTTY: isTerminal() }))).trimEnd());
+      if (plan.preview && !c.options.json) c.print(renderRollbackPreview(plan.preview, makePalette(wantsColor({ isTTY: looksLikeTerminal() }))).trimEnd());
       if (opts.dryRun) {
         if (c.options.json) c.print(jsonLine(rollbackJson(plan, true)));
         else c.note(renderRollbackDone(plan, true));

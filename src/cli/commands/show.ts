@@ -4,7 +4,7 @@ import { SnapshotNotFoundError, TuError } from '../../errors.js';
 import type { SnapshotRecord, SnapshotStore } from '../../snapshots/store.js';
 import type { CliContext } from '../context.js';
 import { parseSnapshotNumber } from '../snapshotNumber.js';
-import { isTerminal } from '../../util/stdout.js';
+import { looksLikeTerminal } from '../../util/stdout.js';
 
 export function define(program: Command, ctx: () => CliContext): Command {
   return program
@@ -35,7 +35,7 @@ export async function showCommand(ctx: CliContext, text: string): Promise<void> 
   // What booting it needs against its base, and which paths and packages decide that.
   const level = snapshotLevel(system.store, manifest);
   if (ctx.options.json) ctx.print(formatJson(showJson(manifest, level)));
-  else ctx.print(renderManifest(manifest, makePalette(wantsColor({ isTTY: isTerminal() })), level));
+  else ctx.print(renderManifest(manifest, makePalette(wantsColor({ isTTY: looksLikeTerminal() })), level));
 }
 
 export { parseSnapshotNumber };

@@ -5,7 +5,7 @@ import { errorMessage } from '../../errors.js';
 import { log } from '../../util/log.js';
 import type { CliContext } from '../context.js';
 import { systemSettings } from '../settings.js';
-import { isTerminal } from '../../util/stdout.js';
+import { looksLikeTerminal } from '../../util/stdout.js';
 
 export function define(program: Command, ctx: () => CliContext): Command {
   return program.command('status').description('booted, default and pending snapshots').action(async () => {
@@ -24,6 +24,6 @@ export function define(program: Command, ctx: () => CliContext): Command {
     ]);
     const status = await readSystemStatus(system, settings);
     if (c.options.json) c.print(jsonLine(statusJson(status)));
-    else for (const line of renderStatus(status, makePalette(wantsColor({ isTTY: isTerminal() })))) c.print(line);
+    else for (const line of renderStatus(status, makePalette(wantsColor({ isTTY: looksLikeTerminal() })))) c.print(line);
   });
 }

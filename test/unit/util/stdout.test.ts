@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTerminal } from '../../../src/util/stdout.js';
+import { isTerminal, looksLikeTerminal } from '../../../src/util/stdout.js';
 
 /** The built module, for a child process of its own (its descriptors are the test's to choose). */
 const BUILT = resolve('dist/util/stdout.js');
@@ -16,13 +16,14 @@ describe('standard output without process.stdout', () => {
     const fd = openSync(join(dir, 'file'), 'w');
     try {
       expect(isTerminal(fd)).toBe(false);
+      expect(looksLikeTerminal(fd)).toBe(false);
     } finally {
       closeSync(fd);
       rmSync(dir, { recursive: true, force: true });
     }
-    const piped = child(`import { isTerminal } from '${BUILT}'; console.log(String(isTerminal(1)))`);
-    expect(piped.stdout.trim()).toBe('false');
-    const code = `import { isTerminal } from '${BUILT}'; console.log(isTerminal(1) + ' ' + isTerminal(2))`;
+    const piped = child(`import { isTerminal, looksLikeTerminal } from '${BUILT}'; console.log(isTerminal(1) + ' ' + looksLikeTerminal(1))`);
+    expect(piped.stdout.trim()).toBe('false false');
+    const code = `import { isTerminal, looksLikeTerminal } from '${BUILT}'; console.log(isTerminal(1) + ' ' + looksLikeTerminal(1))`;
     const pty = child('', `script -qec "${process.execPath} --input-type=module -e \\"${code.replace(/"/g, '\\\\\\"')}\\"" /dev/null`);
     expect(pty.stdout.replace(/\r/g, '').trim()).toBe('true true');
   });
