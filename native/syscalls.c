@@ -303,20 +303,6 @@ static int subvolume_flags(const char *path, int *fd_out, uint64_t *flags) {
   return 0;
 }
 
-/* isReadOnly(path) */
-static napi_value is_read_only(napi_env env, napi_callback_info info) {
-  CALL_ARGUMENTS(1);
-  char path[PATH_ARG_MAX];
-  if (!string_arg(env, argv, argc, 0, path, sizeof path)) return NULL;
-  int fd;
-  uint64_t flags;
-  if (subvolume_flags(path, &fd, &flags) < 0) return throw_errno(env, errno, "ioctl", "cannot read the flags of", path);
-  close(fd);
-  napi_value result;
-  napi_get_boolean(env, (flags & BTRFS_SUBVOL_RDONLY) != 0, &result);
-  return result;
-}
-
 /* setReadOnly(path, readOnly) */
 static napi_value set_read_only(napi_env env, napi_callback_info info) {
   CALL_ARGUMENTS(2);
@@ -332,20 +318,6 @@ static napi_value set_read_only(napi_env env, napi_callback_info info) {
   close(fd);
   if (rc < 0) return throw_errno(env, err, "ioctl", read_only ? "cannot make read-only" : "cannot make writable", path);
   return undefined(env);
-}
-
-/* subvolumeId(path): the id of the subvolume holding path. */
-static napi_value subvolume_id(napi_env env, napi_callback_info info) {
-  CALL_ARGUMENTS(1);
-  char path[PATH_ARG_MAX];
-  int fd = open_path_arg(env, argv, argc, 0, path, O_RDONLY);
-  if (fd < 0) return NULL;
-  uint64_t id;
-  int rc = tree_id_of_fd(fd, &id);
-  int err = errno;
-  close(fd);
-  if (rc < 0) return throw_errno(env, err, "ioctl", "cannot read the subvolume of", path);
-  return number(env, (double)id);
 }
 
 /* setDefault(path): the subvolume at path becomes the file system's default. */
@@ -588,13 +560,12 @@ static napi_value mount_top_level(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* unmount(target, lazy) */
+/* unmount(target) */
 static napi_value unmount(napi_env env, napi_callback_info info) {
-  CALL_ARGUMENTS(2);
+  CALL_ARGUMENTS(1);
   char target[PATH_ARG_MAX];
-  bool lazy;
-  if (!string_arg(env, argv, argc, 0, target, sizeof target) || !bool_arg(env, argv, argc, 1, &lazy)) return NULL;
-  if (umount2(target, UMOUNT_NOFOLLOW | (lazy ? MNT_DETACH : 0)) < 0) return throw_errno(env, errno, "umount2", "cannot unmount", target);
+  if (!string_arg(env, argv, argc, 0, target, sizeof target)) return NULL;
+  if (umount2(target, UMOUNT_NOFOLLOW) < 0) return throw_errno(env, errno, "umount2", "cannot unmount", target);
   return undefined(env);
 }
 
@@ -807,9 +778,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "snapshot", snapshot },
     { "createSubvolume", create_subvolume },
     { "deleteSubvolume", delete_subvolume },
-    { "isReadOnly", is_read_only },
     { "setReadOnly", set_read_only },
-    { "subvolumeId", subvolume_id },
     { "setDefault", set_default },
     { "getDefault", get_default },
     { "changedSince", changed_since },

@@ -10,10 +10,7 @@
 import { rmdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scratchDir } from './scratch.js';
-import { nativeAddon } from '../util/addon.js';
-import { TuError } from '../errors.js';
-import { escapeControl } from '../util/escape.js';
-import { log } from '../util/log.js';
+import { mountTopLevel as mountTopLevelAt, unmountTopLevel } from '../btrfs/ioctl.js';
 import { currentMounts } from '../util/mountinfo.js';
 import type { System } from '../snapshots/system.js';
 
@@ -74,7 +71,7 @@ async function mountTopLevel(system: Pick<System, 'root'>): Promise<{ dir: strin
   // The pid in the name lets the next run sweep it after a SIGKILL (src/transaction/scratch.ts).
   const dir = scratchDir(`tu-top-${process.pid}-`);
   try {
-    mountCall(`mount -t btrfs -o subvolid=5 ${device} ${dir}`, () => nativeAddon().mountTopLevel(device, dir));
+    mountTopLevelAt(device, dir);
   } catch (error) {
     rmdirSync(dir);
     throw error;
@@ -83,7 +80,7 @@ async function mountTopLevel(system: Pick<System, 'root'>): Promise<{ dir: strin
     dir,
     async release() {
       try {
-        mountCall(`umount ${dir}`, () => nativeAddon().unmount(dir, false));
+        unmountTopLevel(dir);
       } finally {
         rmdirSync(dir);
       }
@@ -91,12 +88,3 @@ async function mountTopLevel(system: Pick<System, 'root'>): Promise<{ dir: strin
   };
 }
 
-/** mount(2) and umount(2) through the addon, logged and failing as the commands did. */
-function mountCall(what: string, call: () => void): void {
-  log.detail(`syscall: ${escapeControl(what)}`);
-  try {
-    call();
-  } catch (error) {
-    throw new TuError(escapeControl(error instanceof Error ? error.message : String(error)), { detail: what, cause: error });
-  }
-}

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { run, runSync } from '../util/exec.js';
 
 export {
-  changedSince, createSubvolume, deleteSubvolume, freeSpace, getDefault, isReadOnly, setDefault, setReadOnly, snapshotSubvolume, type SpaceReport,
+  changedSince, createSubvolume, deleteSubvolume, freeSpace, getDefault, setDefault, setReadOnly, snapshotSubvolume, type SpaceReport,
 } from './ioctl.js';
 
 export interface SubvolumeInfo {

@@ -15,7 +15,7 @@ export type { SpaceReport } from '../util/addon.js';
  * the system call's error (its errno name as `code`: ENOSPC is a full disk) stays the cause.
  */
 function ioctl<T>(what: string, call: () => T): T {
-  log.detail(`btrfs ioctl: ${escapeControl(what)}`);
+  log.detail(`btrfs call: ${escapeControl(what)}`);
   try {
     return call();
   } catch (error) {
@@ -48,10 +48,6 @@ export async function setReadOnly(path: string, readOnly: boolean): Promise<void
   ioctl(`property set ${path} ro ${readOnly}`, () => nativeAddon().setReadOnly(path, readOnly));
 }
 
-export async function isReadOnly(path: string): Promise<boolean> {
-  return ioctl(`property get ${path} ro`, () => nativeAddon().isReadOnly(path));
-}
-
 /** The default subvolume of the file system holding path: its id and top-level path. */
 export async function getDefault(path: string): Promise<{ id: number; path: string }> {
   return ioctl(`subvolume get-default ${path}`, () => nativeAddon().getDefault(path));
@@ -64,6 +60,16 @@ export async function setDefault(path: string): Promise<void> {
 /** What `btrfs filesystem usage` reports as unallocated and free, from the same ioctls. */
 export async function freeSpace(path: string): Promise<SpaceReport> {
   return ioctl(`filesystem usage ${path}`, () => nativeAddon().spaceReport(path));
+}
+
+/** The file system's top level (subvolid 5) of `device` at `target` (mount(2)). */
+export function mountTopLevel(device: string, target: string): void {
+  ioctl(`mount -t btrfs -o subvolid=5 ${device} ${target}`, () => nativeAddon().mountTopLevel(device, target));
+}
+
+/** umount(2) of what mountTopLevel mounted. */
+export function unmountTopLevel(target: string): void {
+  ioctl(`umount ${target}`, () => nativeAddon().unmount(target));
 }
 
 /**

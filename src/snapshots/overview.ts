@@ -74,11 +74,15 @@ export function subvolumeAccess(paths: readonly string[]): SubvolumeAccess[] {
  * `listed`: the snapshots as the index has them (default, or when it returns undefined: read
  * every info.xml).
  */
-export async function gatherOverview(system: System, listed: () => ListedSnapshot[] | undefined = () => undefined): Promise<Overview> {
+export async function gatherOverview(
+  system: System,
+  listed: () => ListedSnapshot[] | undefined = () => undefined,
+  knownDefault?: { number: number | undefined },
+): Promise<Overview> {
   // Listing first: its error is the one to report. The default is a synchronous query now,
-  // so there is nothing to overlap.
+  // so there is nothing to overlap; a caller that read it already passes it.
   const rows = listed() ?? listStore(system.store);
-  const def = await defaultSnapshot(system);
+  const def = knownDefault ? knownDefault.number : await defaultSnapshot(system);
   const history = readBootHistory(system.stateDir);
   const accesses = subvolumeAccess(rows.map((r) => system.store.paths(r.number).snapshot));
   const snapshots = rows.map((r, i): SnapshotRow => {

@@ -24,9 +24,7 @@ export interface NativeAddon {
   snapshot(source: string, target: string, readOnly: boolean): Promise<void>;
   createSubvolume(path: string): void;
   deleteSubvolume(path: string): void;
-  isReadOnly(path: string): boolean;
   setReadOnly(path: string, readOnly: boolean): void;
-  subvolumeId(path: string): number;
   setDefault(path: string): void;
   /** The default subvolume's id and its path below the top level ("" for the top level itself). */
   getDefault(path: string): { id: number; path: string };
@@ -34,7 +32,7 @@ export interface NativeAddon {
   changedSince(path: string, generation: number): boolean;
   spaceReport(path: string): SpaceReport;
   mountTopLevel(device: string, target: string): void;
-  unmount(target: string, lazy: boolean): void;
+  unmount(target: string): void;
   /** Per path "inode:size:seconds.nanoseconds" (stat(2)), or null where nothing is. */
   fileSignatures(paths: readonly string[]): Array<string | null>;
   /** Per path the errno name of access(2) for writing ("EROFS", "ENOENT", …), or "" where it may be written. */

@@ -41,6 +41,7 @@ export function define(program: Command, ctx: () => CliContext): Command {
         type: s.type ?? 'unknown',
         userdata: s.userdata,
       })),
+      { number: def },
     );
     const rows = listedRows(overview.snapshots);
     if (c.options.json) {
