@@ -163,6 +163,15 @@ export class Guest {
     for (const w of [...this.waiters]) w();
   }
 
+  /**
+   * The console's last lines, for an error: CI keeps only what the run printed, not the logs
+   * directory, so a failed wait must carry what the guest was doing.
+   */
+  private tail(lines = 40): string {
+    const last = this.output.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').slice(-lines);
+    return `\nthe console's last ${last.length} lines:\n${last.map((l) => `  | ${l.slice(0, 300)}`).join('\n')}`;
+  }
+
   /** The console so far as plain text. */
   get output(): string {
     this.plain ??= plainText(this.raw);
@@ -186,9 +195,9 @@ export class Guest {
       const check = () => {
         const m = find();
         if (m) return done(() => resolve(m));
-        if (this.exitInfo) return done(() => reject(new Error(`the guest stopped before it printed ${what} (${this.describeExit()}); see ${this.logFile}`)));
+        if (this.exitInfo) return done(() => reject(new Error(`the guest stopped before it printed ${what} (${this.describeExit()}); see ${this.logFile}${this.tail()}`)));
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`no ${what} on the console within ${options.timeoutMs / 1000} s; see ${this.logFile}`))), options.timeoutMs);
+      const timer = setTimeout(() => done(() => reject(new Error(`no ${what} on the console within ${options.timeoutMs / 1000} s; see ${this.logFile}${this.tail()}`))), options.timeoutMs);
       const done = (settle: () => void) => {
         clearTimeout(timer);
         this.waiters.delete(check);
@@ -250,7 +259,7 @@ export class Guest {
   async waitExit(options: { timeoutMs: number; what?: string }): Promise<GuestExit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the guest did not ${options.what ?? 'stop'} within ${options.timeoutMs / 1000} s; see ${this.logFile}`)), options.timeoutMs);
+      timer = setTimeout(() => reject(new Error(`the guest did not ${options.what ?? 'stop'} within ${options.timeoutMs / 1000} s; see ${this.logFile}${this.tail()}`)), options.timeoutMs);
     });
     try {
       const exit = await Promise.race([this.exited, timeout]);

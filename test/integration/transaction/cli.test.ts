@@ -2,7 +2,7 @@
  * Clear refusals and the less common transaction forms: not root, not Btrfs, no /.snapshots,
  * unknown numbers and commands, nesting; shell from stdin; --continue; descriptions.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -109,11 +109,17 @@ describe.skipIf(skip)('command line refusals', () => {
       expect(dpkgInstalled(thirdRoot).has('tu-hello')).toBe(false);
       expect(readFileSync(join(snapshotDir(sys.root, third), 'info.xml'), 'utf8')).toMatch(/<description>my words<\/description>/);
 
-      // -c N continues from N.
-      const fromN = await sys.tu(['-c', String(second), 'run', 'true']);
-      expect(fromN.exitCode).toBe(0);
+      // -c N continues from N, with N's /etc as booting N would give it: an edit made in N's
+      // own /etc (by hand while N ran, or by the merge at its boot) is there, though N/etc,
+      // what N's transaction left, lacks it.
+      writeFileSync(join(snapshotDir(sys.root, second), 'snapshot/etc/tu-while-running'), 'edited while it ran\n');
+      expect(existsSync(join(snapshotDir(sys.root, second), 'etc/tu-while-running'))).toBe(false);
+      const fromN = await sys.tu(['-c', String(second), 'run', 'cat', '/etc/tu-while-running']);
+      expect(fromN.exitCode, fromN.stderr).toBe(0);
+      expect(fromN.stdout).toContain('edited while it ran');
       const fourth = snapshotNumbers(sys.root).at(-1)!;
       expect(dpkgInstalled(join(snapshotDir(sys.root, fourth), 'snapshot')).has('tu-hello')).toBe(true);
+      expect(readFileSync(join(snapshotDir(sys.root, fourth), 'etc/tu-while-running'), 'utf8')).toBe('edited while it ran\n');
 
       const log = readFileSync(join(sys.root, 'var/log/transactional-update.log'), 'utf8');
       expect(log).toMatch(/step snapshot \d+: pkg install tu-hello/);
