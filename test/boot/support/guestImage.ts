@@ -35,13 +35,20 @@ const CLI = resolve('dist/cli/main.cjs');
  */
 export const PROBE_READY = /TU-PROBE-READY tu\.snapshot=(\d*)\n/;
 
+/**
+ * The probe's line must reach the host before the serial getty starts: agetty flushes the
+ * line's output queue when it sets the terminal up (tcflush TCIOFLUSH), which can discard a
+ * line still queued under TCG's slow UART. So the getty waits for the probe, and the probe
+ * waits until its line is sent (stty applies the settings it read with TCSADRAIN).
+ */
 const PROBE_UNIT = `[Unit]
 Description=QEMU suite probe: say on the serial line that the boot is complete
 After=transactional-update-health-check.service transactional-update-etc-merge.service
+Before=serial-getty@ttyS0.service
 
 [Service]
 Type=oneshot
-ExecStart=/bin/sh -c 'echo "TU-PROBE-READY $$(grep -o "tu.snapshot=[0-9]*" /proc/cmdline)" > /dev/ttyS0'
+ExecStart=/bin/sh -c 'echo "TU-PROBE-READY $$(grep -o "tu.snapshot=[0-9]*" /proc/cmdline)" > /dev/ttyS0; stty -F /dev/ttyS0 "$$(stty -F /dev/ttyS0 -g)"'
 
 [Install]
 WantedBy=multi-user.target
