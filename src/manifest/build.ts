@@ -30,8 +30,9 @@ export interface BuildManifestInput {
   /** Defaults to info.xml's description. */
   description?: string;
   /**
-   * The transaction continued from a snapshot that has not booted (--continue): its /etc was
-   * taken from the base's etc, not from the running system, so nothing came from outside.
+   * N/etc.start is not the /etc N began with (--continue on a snapshot that has not booted
+   * keeps that one's merge base): the transaction is compared with its base as a whole, and
+   * nothing is told apart as made outside it.
    */
   continued?: boolean;
   caps?: ConfigCaps;

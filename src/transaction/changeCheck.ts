@@ -4,11 +4,12 @@
  */
 import { hasChanges } from '../btrfs/send.js';
 import type { System } from '../snapshots/system.js';
+import type { ClonedEtc } from './clone.js';
 
-export async function snapshotHasChanges(system: System, base: number, number: number): Promise<boolean> {
+export async function snapshotHasChanges(system: System, base: number, number: number, etc: ClonedEtc): Promise<boolean> {
   const before = system.store.paths(base);
   const after = system.store.paths(number);
   if (await hasChanges(before.snapshot, after.snapshot)) return true;
-  // /etc against what the transaction started from (the running /etc carried into etc.start).
-  return hasChanges(after.etcStart, after.etc);
+  // /etc against the /etc the transaction began with.
+  return hasChanges(etc.began, after.etc);
 }

@@ -7,13 +7,14 @@ import { indexRecordedManifest } from '../manifest/record.js';
 import { writeManifest } from '../manifest/storeJson.js';
 import type { Manifest } from '../manifest/types.js';
 import type { System } from '../snapshots/system.js';
+import type { ClonedEtc } from './clone.js';
 import { faultPoint } from './faultPoint.js';
 import type { OpenTransaction } from './prepare.js';
 import type { TransactionRequest } from './request.js';
 import type { StepsResult } from './runSteps.js';
 import { safeUser } from './user.js';
 
-export async function recordManifest(system: System, tx: OpenTransaction, request: TransactionRequest, ran: StepsResult): Promise<Manifest> {
+export async function recordManifest(system: System, tx: OpenTransaction, request: TransactionRequest, ran: StepsResult, etc: ClonedEtc): Promise<Manifest> {
   const manifest = await buildManifest({
     store: system.store,
     base: tx.base,
@@ -28,7 +29,7 @@ export async function recordManifest(system: System, tx: OpenTransaction, reques
       packageManager: request.packageManager ?? null,
     },
     sharedWrites: ran.sharedWrites,
-    continued: tx.base !== system.booted,
+    continued: !etc.startIsBeginning,
   });
   writeManifest(system.store, manifest);
   faultPoint('manifest-json');

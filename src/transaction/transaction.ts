@@ -45,18 +45,18 @@ async function transact(system: System, request: TransactionRequest, tx: OpenTra
   const warnings: string[] = [];
   try {
     faultPoint('prepare');
-    await clone(system, tx.base, tx.number);
+    const etc = await clone(system, tx.base, tx.number);
     faultPoint('clone');
     signals.throwIfInterrupted();
     ran = await runSteps(system, tx, request, signals);
     faultPoint('run');
-    if ((await seal(system, tx, request)) === 'drop') {
+    if ((await seal(system, tx, request, etc)) === 'drop') {
       await drop(system, tx.number);
       return { status: 'dropped', number: tx.number, base: tx.base, rebootNeeded: false, messages: ran.messages, warnings: [] };
     }
     faultPoint('seal');
     signals.throwIfInterrupted();
-    manifest = await recordManifest(system, tx, request, ran);
+    manifest = await recordManifest(system, tx, request, ran, etc);
     signals.throwIfInterrupted();
     await commit(system, tx);
   } catch (error) {

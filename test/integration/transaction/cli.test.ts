@@ -109,17 +109,33 @@ describe.skipIf(skip)('command line refusals', () => {
       expect(dpkgInstalled(thirdRoot).has('tu-hello')).toBe(false);
       expect(readFileSync(join(snapshotDir(sys.root, third), 'info.xml'), 'utf8')).toMatch(/<description>my words<\/description>/);
 
-      // -c N continues from N, with N's /etc as booting N would give it: an edit made in N's
-      // own /etc (by hand while N ran, or by the merge at its boot) is there, though N/etc,
-      // what N's transaction left, lacks it.
-      writeFileSync(join(snapshotDir(sys.root, second), 'snapshot/etc/tu-while-running'), 'edited while it ran\n');
-      expect(existsSync(join(snapshotDir(sys.root, second), 'etc/tu-while-running'))).toBe(false);
-      const fromN = await sys.tu(['-c', String(second), 'run', 'cat', '/etc/tu-while-running']);
+      // -c N continues from N, with N's /etc as booting N gives it. Once N has booted (the
+      // merge at its boot removes N/etc.start), edits made in its own /etc while it ran are
+      // there, though N/etc, what N's transaction left, lacks them.
+      const secondDir = snapshotDir(sys.root, second);
+      await execa('btrfs', ['subvolume', 'delete', join(secondDir, 'etc.start')]);
+      writeFileSync(join(secondDir, 'snapshot/etc/tu-while-running'), 'edited while it ran\n');
+      expect(existsSync(join(secondDir, 'etc/tu-while-running'))).toBe(false);
+      const unchanged = await sys.tu(['-c', String(second), '-d', 'run', 'cat', '/etc/tu-while-running']);
+      expect(unchanged.exitCode, unchanged.stderr).toBe(0);
+      expect(unchanged.stdout).toContain('edited while it ran');
+      // Nothing changed against the /etc it began with: -d drops it.
+      expect(snapshotNumbers(sys.root).at(-1)).toBe(third);
+
+      const fromN = await sys.tu(['-c', String(second), 'run', 'sh', '-c', 'echo mine > /etc/tu-own']);
       expect(fromN.exitCode, fromN.stderr).toBe(0);
-      expect(fromN.stdout).toContain('edited while it ran');
       const fourth = snapshotNumbers(sys.root).at(-1)!;
       expect(dpkgInstalled(join(snapshotDir(sys.root, fourth), 'snapshot')).has('tu-hello')).toBe(true);
       expect(readFileSync(join(snapshotDir(sys.root, fourth), 'etc/tu-while-running'), 'utf8')).toBe('edited while it ran\n');
+      // Its manifest tells its own change from the edit made before it, outside a transaction.
+      const manifest = JSON.parse(readFileSync(join(snapshotDir(sys.root, fourth), 'manifest.json'), 'utf8')) as {
+        base: number;
+        files: Array<{ path: string }>;
+        outside: { etc: Array<{ path: string }> };
+      };
+      expect(manifest.base).toBe(second);
+      expect(manifest.files.map((f) => f.path)).toEqual(['/etc/tu-own']);
+      expect(manifest.outside.etc.map((f) => f.path)).toEqual(['/etc/tu-while-running']);
 
       const log = readFileSync(join(sys.root, 'var/log/transactional-update.log'), 'utf8');
       expect(log).toMatch(/step snapshot \d+: pkg install tu-hello/);
