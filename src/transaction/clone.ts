@@ -9,7 +9,9 @@
  *  - N/etc.start, read-only: the merge base for the /etc edits made on the running system
  *    after the transaction, merged in at boot. It is the /etc N began with, except with
  *    --continue on a snapshot that has not booted yet: that one's etc.start stays the merge
- *    base, since the running system's later edits are relative to it.
+ *    base, since the running system's later edits are relative to it. Which snapshot's /etc
+ *    it was taken from is recorded beside it (etcStartOrigin.ts): the merge happens only
+ *    when that snapshot is the one that ran before N.
  *
  * The root and etc.start are made at the same time: btrfs creates snapshots asked for together
  * in one transaction commit.
@@ -18,6 +20,7 @@ import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as btrfs from '../btrfs/btrfs.js';
 import { isSubvolumeRoot } from '../btrfs/subvolume.js';
+import { readEtcStartOrigin, writeEtcStartOrigin } from '../snapshots/etcStartOrigin.js';
 import type { System } from '../snapshots/system.js';
 import { allSettled } from '../util/settled.js';
 
@@ -39,6 +42,8 @@ export async function clone(system: System, base: number, number: number): Promi
     btrfs.snapshotSubvolume(from.snapshot, to.snapshot, { readOnly: false }),
     btrfs.snapshotSubvolume(pendingBase ? from.etcStart : baseEtc, to.etcStart, { readOnly: true }),
   ]);
+  const origin = pendingBase ? readEtcStartOrigin(from) : base;
+  if (origin !== undefined) writeEtcStartOrigin(to, origin);
   if (existsSync(to.snapshotEtc)) rmdirSync(to.snapshotEtc);
   await btrfs.snapshotSubvolume(booted ? to.etcStart : baseEtc, to.snapshotEtc, { readOnly: false });
   return pendingBase ? { began: from.etc, startIsBeginning: false } : { began: to.etcStart, startIsBeginning: true };

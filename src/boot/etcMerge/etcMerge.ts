@@ -5,7 +5,9 @@
  * "The previously running /etc" at boot is the previous snapshot's nested etc subvolume
  * (B/snapshot/etc): it stays as it was when B went down. B is the snapshot a soft-reboot
  * switched from (its marker under /run), else the latest other snapshot of the boot history
- * (booted.json), or N's base from its manifest when there is none.
+ * (booted.json), or N's base from its manifest when there is none. The merge happens only
+ * when B is the snapshot whose /etc N/etc.start was taken from (etcStartOrigin.ts), or when
+ * that was not recorded.
  * Copies keep mode, owner and times; extended attributes and ACLs are not carried.
  */
 import {
@@ -26,6 +28,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import * as btrfs from '../../btrfs/btrfs.js';
+import { etcStartOriginFile, readEtcStartOrigin } from '../../snapshots/etcStartOrigin.js';
 import { defaultSnapshot, type System } from '../../snapshots/system.js';
 import { log } from '../../util/log.js';
 import { planEtcMerge, type EtcMergePlan } from './etcMergePlan.js';
@@ -140,7 +143,10 @@ export async function mergeEtcAtBoot(system: System, sources: BootIdentitySource
   const n = system.store.paths(booted);
   let report: EtcMergeReport | undefined;
   const from = previousSnapshot(system, booted, readBootIdentity(booted, sources).softReboot?.from);
-  if (existsSync(n.etcStart) && from !== undefined && system.store.has(from)) {
+  const origin = readEtcStartOrigin(n);
+  if (existsSync(n.etcStart) && from !== undefined && origin !== undefined && origin !== from) {
+    log.step(`/etc merge skipped: snapshot ${booted}'s /etc began from snapshot ${origin}'s, and snapshot ${from} ran before it; edits made there are not carried`);
+  } else if (existsSync(n.etcStart) && from !== undefined && system.store.has(from)) {
     const runningDir = system.store.paths(from).snapshotEtc;
     const liveDir = join(system.root, 'etc');
     const plan = planEtcMerge(scanEtc(n.etcStart), scanEtc(runningDir), scanEtc(n.etc));
@@ -151,6 +157,7 @@ export async function mergeEtcAtBoot(system: System, sources: BootIdentitySource
     for (const c of conflicts) log.warn(`/etc merge conflict: ${c.path} keeps snapshot ${booted}'s version${c.runningCopy ? `; the running one is ${c.runningCopy}` : ''}`);
   }
   if (existsSync(n.etcStart)) await btrfs.deleteSubvolume(n.etcStart);
+  rmSync(etcStartOriginFile(n), { force: true });
   recordBooted(system.stateDir, booted);
   return report;
 }
@@ -174,6 +181,8 @@ export async function pendingEtcEdits(system: System): Promise<PendingEtcEdits |
   if (next === undefined || next === system.booted || !system.store.has(next)) return undefined;
   const n = system.store.paths(next);
   if (!existsSync(n.etcStart) || !existsSync(n.etc)) return undefined;
+  const origin = readEtcStartOrigin(n);
+  if (origin !== undefined && origin !== system.booted) return undefined;
   const plan = planEtcMerge(scanEtc(n.etcStart), scanEtc(join(system.root, 'etc')), scanEtc(n.etc));
   return {
     snapshot: next,

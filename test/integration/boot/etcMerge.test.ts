@@ -10,6 +10,7 @@ import { mergeEtcAtBoot, pendingEtcEdits, readEtcMergeReport } from '../../../sr
 import { readBootStatus } from '../../../src/boot/status.js';
 import { setDefaultSnapshot } from '../../../src/snapshots/system.js';
 import { recordBooted } from '../../../src/snapshots/bootHistory.js';
+import { readEtcStartOrigin, writeEtcStartOrigin } from '../../../src/snapshots/etcStartOrigin.js';
 import { requireMachine } from '../../support/requirements.js';
 import { addSnapshot, makeTestSystem, NEEDS, type TestSystem } from './support.js';
 
@@ -63,5 +64,23 @@ describe.skipIf(skip)('/etc merge at boot (check 4)', () => {
     // Once merged, the merge base is gone and a second boot changes nothing.
     expect(existsSync(t.system.store.paths(2).etcStart)).toBe(false);
     expect(await mergeEtcAtBoot(t.system)).toBeUndefined();
+  });
+
+  it("does not merge the running system's /etc into a snapshot whose /etc began from another one", async () => {
+    // Snapshot 3 began from snapshot 1's /etc (as `-c 1` makes it while 2 runs): 2's own
+    // /etc is not its ancestor, so 2's differences (here a file only 2 has) must stay out.
+    await addSnapshot(t, 3, { base: 1, description: 'run true (-c 1)' });
+    writeEtcStartOrigin(t.system.store.paths(3), 1);
+    await setDefaultSnapshot(t.system, 3);
+    writeFileSync(join(t.root, 'etc/only-on-2'), 'written on the running snapshot 2\n');
+    expect(await pendingEtcEdits(t.system)).toBeUndefined();
+
+    await t.rebootInto(3);
+    recordBooted(t.system.stateDir, 3);
+    expect(await mergeEtcAtBoot(t.system)).toBeUndefined();
+    expect(existsSync(join(t.root, 'etc/only-on-2'))).toBe(false);
+    const three = t.system.store.paths(3);
+    expect(existsSync(three.etcStart)).toBe(false);
+    expect(readEtcStartOrigin(three)).toBeUndefined();
   });
 });

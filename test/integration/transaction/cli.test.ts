@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { readEtcStartOrigin } from '../../../src/snapshots/etcStartOrigin.js';
+import { SnapshotStore } from '../../../src/snapshots/store.js';
 import { run } from '../../../src/util/exec.js';
 import { buildToolPackage } from '../package/support.js';
 import { requireRootAndLoop } from '../../support/requirements.js';
@@ -109,11 +111,18 @@ describe.skipIf(skip)('command line refusals', () => {
       expect(dpkgInstalled(thirdRoot).has('tu-hello')).toBe(false);
       expect(readFileSync(join(snapshotDir(sys.root, third), 'info.xml'), 'utf8')).toMatch(/<description>my words<\/description>/);
 
+      // Whose /etc each merge base was taken from: the running snapshot 1's, also through -c
+      // on a snapshot that had not booted.
+      const store = new SnapshotStore(join(sys.root, '.snapshots'));
+      const origin = (n: number) => readEtcStartOrigin(store.paths(n));
+      expect([first, second, third].map(origin)).toEqual([1, 1, 1]);
+
       // -c N continues from N, with N's /etc as booting N gives it. Once N has booted (the
       // merge at its boot removes N/etc.start), edits made in its own /etc while it ran are
       // there, though N/etc, what N's transaction left, lacks them.
       const secondDir = snapshotDir(sys.root, second);
       await execa('btrfs', ['subvolume', 'delete', join(secondDir, 'etc.start')]);
+      rmSync(join(secondDir, 'etc.start.from'));
       writeFileSync(join(secondDir, 'snapshot/etc/tu-while-running'), 'edited while it ran\n');
       expect(existsSync(join(secondDir, 'etc/tu-while-running'))).toBe(false);
       const unchanged = await sys.tu(['-c', String(second), '-d', 'run', 'cat', '/etc/tu-while-running']);
@@ -136,6 +145,8 @@ describe.skipIf(skip)('command line refusals', () => {
       expect(manifest.base).toBe(second);
       expect(manifest.files.map((f) => f.path)).toEqual(['/etc/tu-own']);
       expect(manifest.outside.etc.map((f) => f.path)).toEqual(['/etc/tu-while-running']);
+      // Its merge base is second's own /etc: merged only when second ran before it.
+      expect(origin(fourth)).toBe(second);
 
       const log = readFileSync(join(sys.root, 'var/log/transactional-update.log'), 'utf8');
       expect(log).toMatch(/step snapshot \d+: pkg install tu-hello/);
