@@ -30,11 +30,11 @@ export interface BuildManifestInput {
   /** Defaults to info.xml's description. */
   description?: string;
   /**
-   * N/etc.start is not the /etc N began with (--continue on a snapshot that has not booted
-   * keeps that one's merge base): the transaction is compared with its base as a whole, and
-   * nothing is told apart as made outside it.
+   * Compare the transaction with its base as a whole, telling nothing apart as made outside
+   * it: N/etc.start is not the /etc N began with (--continue on a snapshot that has not booted
+   * keeps that one's merge base), or there is none (a snapshot made by someone else).
    */
-  continued?: boolean;
+  compareWhole?: boolean;
   caps?: ConfigCaps;
 }
 
@@ -61,7 +61,7 @@ export async function buildManifest(input: BuildManifestInput): Promise<Manifest
 
   const before = layoutOf(store, base);
   const etcStart = store.paths(number).etcStart;
-  const hasStart = !input.continued && before.etc !== undefined && next.etc !== undefined && isSubvolumeRoot(etcStart);
+  const hasStart = !input.compareWhole && before.etc !== undefined && next.etc !== undefined && isSubvolumeRoot(etcStart);
   // Without a separate start copy, the transaction is compared with its base as a whole.
   const transaction = await compareTrees(hasStart ? { ...before, etc: etcStart } : before, next, caps);
   const outside = hasStart
@@ -92,7 +92,7 @@ export async function computeManifestOnDemand(
     store,
     base,
     number,
-    continued: true,
+    compareWhole: true,
     sharedWrites: [],
     description: info?.description ?? '',
     caps: options.caps,

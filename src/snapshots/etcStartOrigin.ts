@@ -5,8 +5,7 @@
  * difference would bring that other system's own /etc (its packages' configuration) into N.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { SnapshotPaths } from './store.js';
-import { SNAPSHOT_NUMBER } from './store.js';
+import { SNAPSHOT_NUMBER, type SnapshotPaths } from './store.js';
 
 export function etcStartOriginFile(paths: Pick<SnapshotPaths, 'etcStart'>): string {
   return `${paths.etcStart}.from`;

@@ -29,7 +29,7 @@ export async function recordManifest(system: System, tx: OpenTransaction, reques
       packageManager: request.packageManager ?? null,
     },
     sharedWrites: ran.sharedWrites,
-    continued: !etc.startIsBeginning,
+    compareWhole: !etc.startIsBeginning,
   });
   writeManifest(system.store, manifest);
   faultPoint('manifest-json');
